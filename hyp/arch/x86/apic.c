@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interrupt controllers: the legacy 8259 PICs are remapped out of the
+ * exception vectors and masked, every I/O APIC input starts masked, and
+ * the boot CPU's local APIC is enabled in xAPIC mode with its timer.
+ */
+#include <stdint.h>
+#include <lamina/panic.h>
+#include <lamina/printk.h>
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <asm/irq.h>
+#include <asm/page.h>
+#include <asm/time.h>
+
+#define LAPIC_ID 0x020
+#define LAPIC_VERSION 0x030
+#define LAPIC_TPR 0x080
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CURRENT 0x390
+#define LAPIC_TIMER_DIVIDE 0x3e0
+
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define SVR_ENABLE (1u << 8)
+#define APIC_BASE_ENABLE (1u << 11)
+#define TIMER_DIVIDE_16 0x3
+
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WINDOW 0x10
+#define IOAPIC_VERSION_REG 0x01
+#define IOAPIC_REDIR(n) (0x10 + 2 * (n))
+
+static volatile uint8_t *lapic;
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	return mmio_read32(lapic + reg);
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	mmio_write32(lapic + reg, v);
+}
+
+void pic_disable(void)
+{
+	/* Re-base both PICs to 0x20/0x28 first: a spurious IRQ 7 must not
+	 * look like a double fault. Then mask every line. */
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, 0x20);
+	outb(0xa1, 0x28);
+	outb(0x21, 0x04);
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01);
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
+static void spurious_interrupt(struct cpu_regs *regs)
+{
+	(void)regs; /* no EOI for spurious vectors, by the SDM */
+}
+
+void lapic_init(void)
+{
+	uint64_t base = acpi.lapic_address ? acpi.lapic_address : 0xfee00000;
+
+	wrmsr(MSR_APIC_BASE, (base & ~0xfffULL) | APIC_BASE_ENABLE |
+				     (rdmsr(MSR_APIC_BASE) & (1u << 8)));
+	lapic = ioremap(base, PAGE_SIZE);
+	BUG_ON(!lapic);
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	irq_set_handler(VECTOR_SPURIOUS, spurious_interrupt);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	pr_info("LAPIC: id %u, version %#x, at %#lx\n", lapic_id(),
+		lapic_read(LAPIC_VERSION) & 0xff, (unsigned long)base);
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+	(void)regs;
+	ticks++;
+	lapic_eoi();
+}
+
+uint64_t lapic_timer_start(unsigned int hz)
+{
+	const uint64_t sample_us = 10000;
+	uint64_t per_second;
+	uint32_t elapsed;
+
+	/* Count LAPIC ticks over a TSC-timed interval. */
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+	udelay_tsc(sample_us);
+	elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CURRENT);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	per_second = (uint64_t)elapsed * (1000000 / sample_us);
+	if (per_second < hz)
+		panic("LAPIC timer does not count (%lu ticks/s)",
+		      (unsigned long)per_second);
+
+	irq_set_handler(VECTOR_LAPIC_TIMER, timer_interrupt);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(per_second / hz));
+	return per_second;
+}
+
+static uint32_t ioapic_read(volatile uint8_t *io, uint32_t reg)
+{
+	mmio_write32(io + IOAPIC_REGSEL, reg);
+	return mmio_read32(io + IOAPIC_WINDOW);
+}
+
+static void ioapic_write(volatile uint8_t *io, uint32_t reg, uint32_t v)
+{
+	mmio_write32(io + IOAPIC_REGSEL, reg);
+	mmio_write32(io + IOAPIC_WINDOW, v);
+}
+
+void ioapic_init(void)
+{
+	for (unsigned int i = 0; i < acpi.nr_ioapics; i++) {
+		volatile uint8_t *io = ioremap(acpi.ioapics[i].address, 0x20);
+		unsigned int pins;
+
+		if (!io)
+			continue;
+		pins = ((ioapic_read(io, IOAPIC_VERSION_REG) >> 16) & 0xff) + 1;
+		for (unsigned int pin = 0; pin < pins; pin++) {
+			ioapic_write(io, IOAPIC_REDIR(pin) + 1, 0);
+			ioapic_write(io, IOAPIC_REDIR(pin), LVT_MASKED);
+		}
+		pr_info("IOAPIC %u: %u pins, all masked\n",
+			acpi.ioapics[i].id, pins);
+	}
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ASM_IRQ_H
+#define ASM_IRQ_H
+
+#include <asm/regs.h>
+
+/* Vectors the hypervisor uses for its own interrupts. */
+#define VECTOR_LAPIC_TIMER 0xf0
+#define VECTOR_SPURIOUS 0xff
+
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+
+void irq_set_handler(int vector, irq_handler_t fn);
+
+#endif

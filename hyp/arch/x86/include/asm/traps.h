@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <stdint.h>
+#include <asm/regs.h>
+
+/* Stacks are aligned to this size, which bounds a backtrace's walk. */
+#define STACK_WALK_LIMIT 0x4000
+
+void do_entry(struct cpu_regs *regs);
+void dump_registers(const struct cpu_regs *regs);
+void backtrace_from(uint64_t rbp);
+void trigger_test_fault(const char *which);
+
+#endif

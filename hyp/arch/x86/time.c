@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Time: the TSC is calibrated against the PIT (or the HPET when the PIT
+ * does not answer), and system time is the TSC scaled to nanoseconds the
+ * way pvclock scales it, so guests will later see the same arithmetic.
+ */
+#include <stdint.h>
+#include <lamina/panic.h>
+#include <lamina/printk.h>
+#include <asm/acpi.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+#include <asm/page.h>
+#include <asm/time.h>
+
+#define PIT_HZ 1193182
+#define PIT_CH2 0x42
+#define PIT_MODE 0x43
+#define PIT_GATE 0x61
+#define CALIBRATE_MS 50
+
+#define HPET_CAP 0x000
+#define HPET_CONFIG 0x010
+#define HPET_COUNTER 0x0f0
+
+uint64_t tsc_khz;
+volatile uint64_t ticks;
+
+static uint64_t tsc_at_boot;
+static struct time_scale tsc_scale;
+
+/* A bound on busy waits, in TSC ticks, generous for any real machine. */
+#define WAIT_LIMIT (1ULL << 36)
+
+static uint64_t calibrate_with_pit(void)
+{
+	uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
+	uint64_t t0, t1;
+
+	/* Channel 2, gate on, speaker off; mode 0 counts down once. */
+	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01);
+	outb(PIT_MODE, 0xb0);
+	outb(PIT_CH2, latch & 0xff);
+	outb(PIT_CH2, latch >> 8);
+	t0 = rdtsc();
+	while (!(inb(PIT_GATE) & 0x20))
+		if (rdtsc() - t0 > WAIT_LIMIT)
+			return 0;
+	t1 = rdtsc();
+	return (t1 - t0) * (1000 / CALIBRATE_MS);
+}
+
+static uint64_t calibrate_with_hpet(void)
+{
+	volatile uint8_t *hpet;
+	uint64_t period_fs, target, c0, t0, t1;
+
+	if (!acpi.hpet_address)
+		return 0;
+	hpet = ioremap(acpi.hpet_address, 0x400);
+	if (!hpet)
+		return 0;
+	period_fs = mmio_read64(hpet + HPET_CAP) >> 32;
+	if (!period_fs || period_fs > 100000000)
+		return 0;
+	mmio_write64(hpet + HPET_CONFIG, mmio_read64(hpet + HPET_CONFIG) | 1);
+	target = CALIBRATE_MS * 1000000000000ULL / period_fs;
+	c0 = mmio_read64(hpet + HPET_COUNTER);
+	t0 = rdtsc();
+	while (mmio_read64(hpet + HPET_COUNTER) - c0 < target)
+		if (rdtsc() - t0 > WAIT_LIMIT)
+			return 0;
+	t1 = rdtsc();
+	return (t1 - t0) * (1000 / CALIBRATE_MS);
+}
+
+uint64_t scale_delta(uint64_t delta, const struct time_scale *s)
+{
+	if (s->shift < 0)
+		delta >>= -s->shift;
+	else
+		delta <<= s->shift;
+	return (uint64_t)(((unsigned __int128)delta * s->mul) >> 32);
+}
+
+/* Pick shift and mul so mul is a 32-bit fraction in [0.5, 1). */
+void time_scale_from_freq(struct time_scale *s, uint64_t hz)
+{
+	uint64_t num = 1000000000ULL, den = hz;
+	int shift = 0;
+
+	while (den > num * 2 && shift > -31) {
+		den >>= 1;
+		shift--;
+	}
+	while (den <= num && shift < 31) {
+		num >>= 1;
+		shift++;
+	}
+	s->shift = shift;
+	s->mul = (uint32_t)((num << 32) / den);
+}
+
+uint64_t system_time_ns(void)
+{
+	return scale_delta(rdtsc() - tsc_at_boot, &tsc_scale);
+}
+
+void udelay_tsc(uint64_t us)
+{
+	uint64_t start = rdtsc(), wait = tsc_khz * us / 1000;
+
+	while (rdtsc() - start < wait)
+		cpu_relax();
+}
+
+void time_init(void)
+{
+	const char *source = "PIT";
+	uint64_t hz = calibrate_with_pit();
+
+	if (!hz) {
+		source = "HPET";
+		hz = calibrate_with_hpet();
+	}
+	if (!hz)
+		panic("cannot calibrate the TSC: neither PIT nor HPET answers");
+	tsc_khz = hz / 1000;
+	time_scale_from_freq(&tsc_scale, hz);
+	tsc_at_boot = rdtsc();
+	pr_info("TSC: %lu.%03lu MHz (calibrated against the %s)%s\n",
+		(unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000),
+		source, cpu_has_invariant_tsc() ? ", invariant" : "");
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exceptions and interrupts as they arrive from entry.S. An exception in
+ * the hypervisor itself is always fatal: print everything we know and
+ * panic. Interrupts go to the handler registered for their vector.
+ */
+#include <stdint.h>
+#include <generated/autoconf.h>
+#include <lamina/panic.h>
+#include <lamina/printk.h>
+#include <lamina/string.h>
+#include <lamina/symbols.h>
+#include <asm/cpu.h>
+#include <asm/irq.h>
+#include <asm/regs.h>
+#include <asm/traps.h>
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range", "invalid opcode", "device not available",
+	"double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 floating point", "alignment check",
+	"machine check", "SIMD floating point", "virtualization",
+	"control protection",
+};
+
+static irq_handler_t irq_handlers[256];
+
+void irq_set_handler(int vector, irq_handler_t fn)
+{
+	irq_handlers[vector] = fn;
+}
+
+static void print_address(const char *what, uint64_t addr)
+{
+	unsigned long off;
+	const char *name = symbol_lookup(addr, &off);
+
+	if (name)
+		printk(LOG_ERR, "%s %016lx <%s+%#lx>\n", what, addr, name, off);
+	else
+		printk(LOG_ERR, "%s %016lx\n", what, addr);
+}
+
+extern char boot_stack[], boot_stack_top[];
+
+/* Walk the frame-pointer chain, trusting nothing outside this stack. */
+void backtrace_from(uint64_t rbp)
+{
+	uint64_t lo = rbp & ~(uint64_t)(STACK_WALK_LIMIT - 1);
+	uint64_t hi = lo + STACK_WALK_LIMIT;
+
+	/* The boot stack is page-aligned only; other stacks come from the
+	 * buddy allocator and are naturally aligned to their size. */
+	if (rbp >= (uint64_t)boot_stack && rbp < (uint64_t)boot_stack_top) {
+		lo = (uint64_t)boot_stack;
+		hi = (uint64_t)boot_stack_top;
+	}
+
+	printk(LOG_ERR, "Backtrace:\n");
+	for (int depth = 0; depth < 32; depth++) {
+		const uint64_t *frame = (const uint64_t *)rbp;
+
+		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
+			break;
+		if (!frame[1])
+			break;
+		print_address("  ", frame[1]);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+void dump_registers(const struct cpu_regs *r)
+{
+	print_address("RIP:", r->rip);
+	printk(LOG_ERR, "CS: %04lx RFLAGS: %016lx SS: %04lx\n", r->cs,
+	       r->rflags, r->ss);
+	printk(LOG_ERR, "RAX: %016lx RBX: %016lx RCX: %016lx\n", r->rax,
+	       r->rbx, r->rcx);
+	printk(LOG_ERR, "RDX: %016lx RSI: %016lx RDI: %016lx\n", r->rdx,
+	       r->rsi, r->rdi);
+	printk(LOG_ERR, "RBP: %016lx RSP: %016lx R8:  %016lx\n", r->rbp,
+	       r->rsp, r->r8);
+	printk(LOG_ERR, "R9:  %016lx R10: %016lx R11: %016lx\n", r->r9,
+	       r->r10, r->r11);
+	printk(LOG_ERR, "R12: %016lx R13: %016lx R14: %016lx\n", r->r12,
+	       r->r13, r->r14);
+	printk(LOG_ERR, "R15: %016lx\n", r->r15);
+	printk(LOG_ERR, "CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
+	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+static void fatal_exception(const struct cpu_regs *r)
+{
+	const char *name = r->vector < 32 && exception_names[r->vector] ?
+				   exception_names[r->vector] :
+				   "exception";
+
+	printk(LOG_ERR, "*** Hypervisor exception %lu (%s), error code %#lx\n",
+	       r->vector, name, r->error_code);
+	dump_registers(r);
+	backtrace_from(r->rbp);
+	panic("fatal %s in the hypervisor", name);
+}
+
+void do_entry(struct cpu_regs *regs)
+{
+	if (regs->vector < 32) {
+		fatal_exception(regs);
+		return;
+	}
+	if (irq_handlers[regs->vector])
+		irq_handlers[regs->vector](regs);
+	else
+		pr_warn("unexpected interrupt vector %lu\n", regs->vector);
+}
+
+#ifdef CONFIG_DEBUG
+/* test_fault=NAME: the system tests' way to see a fatal exception. */
+void trigger_test_fault(const char *which)
+{
+	volatile uint64_t zero = 0;
+
+	pr_info("test_fault: raising '%s'\n", which);
+	if (!strcmp(which, "ud"))
+		asm volatile("ud2");
+	else if (!strcmp(which, "de"))
+		zero = 1 / zero;
+	else if (!strcmp(which, "pf"))
+		zero = *(volatile uint64_t *)0x1000;
+	else if (!strcmp(which, "gp"))
+		zero = *(volatile uint64_t *)0x8000000000000000UL;
+	else if (!strcmp(which, "bp"))
+		asm volatile("int3");
+	else
+		pr_warn("test_fault: unknown fault '%s' (ud, de, pf, gp, bp)\n",
+			which);
+}
+#endif

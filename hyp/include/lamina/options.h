@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The hypervisor's command-line options, parsed once at boot. */
+#ifndef LAMINA_OPTIONS_H
+#define LAMINA_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hyp_options {
+	uint64_t com1_baud; /* serial speed */
+	uint64_t debug_exit_port; /* isa-debug-exit port, 0 = none */
+	bool idle_exit; /* power off once nothing is left to run */
+	uint64_t dom0_mem; /* control-domain memory in bytes, 0 = default */
+	uint64_t max_cpus; /* bring up at most this many pCPUs */
+	char test_fault[16]; /* debug builds: raise this exception at boot */
+};
+
+extern struct hyp_options opt;
+
+void options_parse(const char *cmdline);
+
+#endif
