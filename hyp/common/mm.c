@@ -27,7 +27,7 @@ struct frame *frame_table;
 uint64_t max_frame;
 
 static struct memmap_range memmap_storage[MEMMAP_CAPACITY];
-static uint64_t firmware_ram_bytes;
+static uint64_t firmware_ram_bytes, firmware_ram_top;
 static struct buddy buddy;
 static int buddy_ready;
 static spinlock_t buddy_lock = SPINLOCK_INIT;
@@ -43,6 +43,7 @@ void mm_boot_init(void)
 {
 	uint64_t image_start = HYP_PHYS_BASE;
 	uint64_t image_end = virt_to_maddr(__bss_end);
+	const struct memmap_range *r = NULL;
 
 	memmap_init(&machine_memmap, memmap_storage, MEMMAP_CAPACITY);
 	for (unsigned int i = 0; i < boot_info.nr_mem; i++)
@@ -53,6 +54,9 @@ void mm_boot_init(void)
 		panic("memory map: cannot sanitize");
 	memmap_align_ram(&machine_memmap);
 	firmware_ram_bytes = memmap_total_ram(&machine_memmap);
+	while ((r = memmap_next_ram(&machine_memmap, r)))
+		if (r->base + r->len > firmware_ram_top)
+			firmware_ram_top = r->base + r->len;
 	reserve(0, 1 << 20, MEMMAP_LOWMEM);
 	reserve(image_start, image_end - image_start, MEMMAP_HYPERVISOR);
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
@@ -136,11 +140,9 @@ static void print_memmap(void)
 void mm_init(void)
 {
 	const struct memmap_range *r = NULL;
-	uint64_t table_bytes, table_ma, top = 0;
+	uint64_t table_bytes, table_ma, top = firmware_ram_top;
 
-	while ((r = memmap_next_ram(&machine_memmap, r)))
-		if (r->base + r->len > top)
-			top = r->base + r->len;
+	/* Every RAM frame gets an entry, the reserved and boot ones too. */
 	max_frame = top >> PAGE_SHIFT;
 	if (max_frame >= FRAME_NONE)
 		max_frame = FRAME_NONE - 1;

@@ -108,28 +108,32 @@ static void timer_interrupt(struct cpu_regs *regs)
 	lapic_eoi();
 }
 
-uint64_t lapic_timer_start(unsigned int hz)
-{
-	const uint64_t sample_us = 10000;
-	uint64_t per_second;
-	uint32_t elapsed;
+uint64_t lapic_timer_hz;
 
-	/* Count LAPIC ticks over a TSC-timed interval. */
+void lapic_count_begin(void)
+{
 	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	udelay_tsc(sample_us);
-	elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CURRENT);
-	lapic_write(LAPIC_TIMER_INIT, 0);
-	per_second = (uint64_t)elapsed * (1000000 / sample_us);
-	if (per_second < hz)
-		panic("LAPIC timer does not count (%lu ticks/s)",
-		      (unsigned long)per_second);
+}
 
+uint32_t lapic_count_elapsed(void)
+{
+	uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CURRENT);
+
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	return elapsed;
+}
+
+void lapic_timer_start(unsigned int hz)
+{
+	if (lapic_timer_hz < hz)
+		panic("LAPIC timer does not count (%lu ticks/s)",
+		      (unsigned long)lapic_timer_hz);
 	irq_set_handler(VECTOR_LAPIC_TIMER, timer_interrupt);
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_LAPIC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(per_second / hz));
-	return per_second;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_timer_hz / hz));
 }
 
 static uint32_t ioapic_read(volatile uint8_t *io, uint32_t reg)

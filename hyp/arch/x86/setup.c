@@ -75,8 +75,6 @@ static void idle_loop(void)
 
 void start_hypervisor(uint32_t magic, uint64_t info)
 {
-	uint64_t lapic_hz;
-
 	serial_init(0);
 	if (multiboot_parse(magic, info))
 		panic("not started by a multiboot loader (magic %#x)", magic);
@@ -106,9 +104,9 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 	lapic_init();
 	ioapic_init();
 	time_init();
-	lapic_hz = lapic_timer_start(TICK_HZ);
-	pr_info("LAPIC timer: %lu kHz bus clock / 16, tick at %d Hz\n",
-		(unsigned long)(lapic_hz / 1000), TICK_HZ);
+	lapic_timer_start(TICK_HZ);
+	pr_info("LAPIC timer: %lu kHz (bus clock / 16), tick at %d Hz\n",
+		(unsigned long)(lapic_timer_hz / 1000), TICK_HZ);
 	irq_enable();
 
 #ifdef CONFIG_DEBUG

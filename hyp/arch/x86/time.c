@@ -8,6 +8,7 @@
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <asm/acpi.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -32,28 +33,51 @@ static struct time_scale tsc_scale;
 /* A bound on busy waits, in TSC ticks, generous for any real machine. */
 #define WAIT_LIMIT (1ULL << 36)
 
-static uint64_t calibrate_with_pit(void)
+/*
+ * One calibration interval measured by a reference clock. The TSC and the
+ * LAPIC timer are sampled over the same interval, so both agree with it.
+ */
+struct calibration {
+	uint64_t tsc_hz;
+	uint64_t lapic_hz;
+};
+
+static void sample_begin(uint64_t *tsc)
+{
+	lapic_count_begin();
+	*tsc = rdtsc();
+}
+
+static void sample_end(struct calibration *c, uint64_t tsc0)
+{
+	uint64_t tsc = rdtsc();
+
+	c->lapic_hz = (uint64_t)lapic_count_elapsed() * (1000 / CALIBRATE_MS);
+	c->tsc_hz = (tsc - tsc0) * (1000 / CALIBRATE_MS);
+}
+
+static int calibrate_with_pit(struct calibration *c)
 {
 	uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
-	uint64_t t0, t1;
+	uint64_t t0;
 
 	/* Channel 2, gate on, speaker off; mode 0 counts down once. */
 	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01);
 	outb(PIT_MODE, 0xb0);
 	outb(PIT_CH2, latch & 0xff);
 	outb(PIT_CH2, latch >> 8);
-	t0 = rdtsc();
+	sample_begin(&t0);
 	while (!(inb(PIT_GATE) & 0x20))
 		if (rdtsc() - t0 > WAIT_LIMIT)
 			return 0;
-	t1 = rdtsc();
-	return (t1 - t0) * (1000 / CALIBRATE_MS);
+	sample_end(c, t0);
+	return 1;
 }
 
-static uint64_t calibrate_with_hpet(void)
+static int calibrate_with_hpet(struct calibration *c)
 {
 	volatile uint8_t *hpet;
-	uint64_t period_fs, target, c0, t0, t1;
+	uint64_t period_fs, target, c0, t0;
 
 	if (!acpi.hpet_address)
 		return 0;
@@ -66,12 +90,12 @@ static uint64_t calibrate_with_hpet(void)
 	mmio_write64(hpet + HPET_CONFIG, mmio_read64(hpet + HPET_CONFIG) | 1);
 	target = CALIBRATE_MS * 1000000000000ULL / period_fs;
 	c0 = mmio_read64(hpet + HPET_COUNTER);
-	t0 = rdtsc();
+	sample_begin(&t0);
 	while (mmio_read64(hpet + HPET_COUNTER) - c0 < target)
 		if (rdtsc() - t0 > WAIT_LIMIT)
 			return 0;
-	t1 = rdtsc();
-	return (t1 - t0) * (1000 / CALIBRATE_MS);
+	sample_end(c, t0);
+	return 1;
 }
 
 uint64_t scale_delta(uint64_t delta, const struct time_scale *s)
@@ -117,14 +141,16 @@ void udelay_tsc(uint64_t us)
 void time_init(void)
 {
 	const char *source = "PIT";
-	uint64_t hz = calibrate_with_pit();
+	struct calibration c = { 0, 0 };
+	uint64_t hz;
 
-	if (!hz) {
+	if (!calibrate_with_pit(&c)) {
 		source = "HPET";
-		hz = calibrate_with_hpet();
+		if (!calibrate_with_hpet(&c))
+			panic("cannot calibrate the TSC: neither PIT nor HPET answers");
 	}
-	if (!hz)
-		panic("cannot calibrate the TSC: neither PIT nor HPET answers");
+	hz = c.tsc_hz;
+	lapic_timer_hz = c.lapic_hz;
 	tsc_khz = hz / 1000;
 	time_scale_from_freq(&tsc_scale, hz);
 	tsc_at_boot = rdtsc();

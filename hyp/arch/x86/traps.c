@@ -128,7 +128,7 @@ void trigger_test_fault(const char *which)
 	if (!strcmp(which, "ud"))
 		asm volatile("ud2");
 	else if (!strcmp(which, "de"))
-		zero = 1 / zero;
+		asm volatile("divq %0" : : "r"(zero), "a"(1UL), "d"(0UL));
 	else if (!strcmp(which, "pf"))
 		zero = *(volatile uint64_t *)0x1000;
 	else if (!strcmp(which, "gp"))

@@ -9,7 +9,12 @@ void lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void ioapic_init(void);
-/* Start the periodic tick at hz; returns LAPIC timer ticks per second. */
-uint64_t lapic_timer_start(unsigned int hz);
+/* LAPIC timer counts per second, measured by time_init(). */
+extern uint64_t lapic_timer_hz;
+/* Free-run the LAPIC timer (masked) and read how far it counted. */
+void lapic_count_begin(void);
+uint32_t lapic_count_elapsed(void);
+/* Start the periodic tick at hz. */
+void lapic_timer_start(unsigned int hz);
 
 #endif
