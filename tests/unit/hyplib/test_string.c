@@ -168,20 +168,3 @@ TEST(printf_truncation_and_return)
 	CHECK_EQ(n, 10);
 	CHECK_STR(small, "     ");
 }
-
-static int wrap(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-TEST(printf_vsnprintf_va_list)
-{
-	CHECK_EQ(wrap(out, sizeof(out), "%s=%lu", "pages", 10UL), 8);
-	CHECK_STR(out, "pages=10");
-}
