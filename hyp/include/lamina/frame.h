@@ -20,6 +20,8 @@
 #define FRAME_FREE_HEAD 0x01
 /* Frame is not RAM the allocator may hand out (hole, hypervisor, module). */
 #define FRAME_RESERVED 0x02
+/* Frame heads a block the buddy allocator handed out; order is its order. */
+#define FRAME_ALLOC_HEAD 0x04
 
 /* The owner value of frames that belong to no domain. */
 #define FRAME_OWNER_NONE 0xffffu
