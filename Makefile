@@ -16,6 +16,13 @@ endif
 CONFIG_FRAGMENTS ?=
 AUTOCONF := $(BUILD)/include/generated/autoconf.h
 
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 CC := gcc
 LD := ld
 NM := nm
@@ -77,35 +84,39 @@ $(AUTOCONF): $(KCONFIG_CONFIG) $(TOP)/Kconfig
 
 $(BUILD)/hyp/%.o: hyp/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(HYP_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HYP_CFLAGS) -c $< -o $@
 
 $(BUILD)/hyp/%.o: hyp/%.S $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(HYP_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HYP_ASFLAGS) -c $< -o $@
 
 $(BUILD)/lamina.lds: hyp/arch/x86/lamina.lds.in $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -D__ASSEMBLER__ -I$(TOP)/hyp/arch/x86/include \
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLER__ -I$(TOP)/hyp/arch/x86/include \
 		-I$(BUILD)/include $< -o $@
 
 # Two links: the first gives the addresses the symbol table is built from;
 # the table adds only read-only data, so text addresses stay the same.
 $(BUILD)/lamina-nosyms.elf: $(HYP_OBJS) $(BUILD)/lamina.lds
-	$(LD) $(HYP_LDFLAGS) -T $(BUILD)/lamina.lds $(HYP_OBJS) -o $@
+	@echo "  LD      $@"
+	$(Q)$(LD) $(HYP_LDFLAGS) -T $(BUILD)/lamina.lds $(HYP_OBJS) -o $@
 
 $(BUILD)/symbols.c: $(BUILD)/lamina-nosyms.elf scripts/gensyms.py
-	$(NM) -n $< | $(PY) scripts/gensyms.py $(AUTOCONF) > $@
+	$(Q)$(NM) -n $< | $(PY) scripts/gensyms.py $(AUTOCONF) > $@
 
 $(BUILD)/symbols.o: $(BUILD)/symbols.c
-	$(CC) $(HYP_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(HYP_CFLAGS) -c $< -o $@
 
 $(BUILD)/lamina.elf: $(HYP_OBJS) $(BUILD)/symbols.o $(BUILD)/lamina.lds scripts/check_image.py
-	$(LD) $(HYP_LDFLAGS) -T $(BUILD)/lamina.lds $(HYP_OBJS) \
+	@echo "  LD      $@"
+	$(Q)$(LD) $(HYP_LDFLAGS) -T $(BUILD)/lamina.lds $(HYP_OBJS) \
 		$(BUILD)/symbols.o -o $@
-	$(PY) scripts/check_image.py $@ $(BUILD)/lamina-nosyms.elf
+	$(Q)$(PY) scripts/check_image.py $@ $(BUILD)/lamina-nosyms.elf
 
 $(BUILD)/lamina.gz: $(BUILD)/lamina.elf
-	gzip -9 -n -c $< > $@
+	$(Q)gzip -9 -n -c $< > $@
 
 ISO_CMDLINE ?=
 iso: $(BUILD)/lamina.iso
