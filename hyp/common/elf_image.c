@@ -302,7 +302,7 @@ static int note_numeric(struct image *img, uint32_t type, const uint8_t *desc,
 			uint32_t size)
 {
 	struct elf_image_info *info = img->info;
-	uint64_t v;
+	uint64_t v = 0;
 	int err = read_numeric(img, desc, size, type, &v);
 
 	if (err)

@@ -77,7 +77,7 @@ uint32_t lapic_id(void)
 	return lapic_read(LAPIC_ID) >> 24;
 }
 
-static void spurious_interrupt(struct cpu_regs *regs)
+static void spurious_interrupt(struct cpu_user_regs *regs)
 {
 	(void)regs; /* no EOI for spurious vectors, by the SDM */
 }
@@ -101,7 +101,7 @@ void lapic_init(void)
 		lapic_read(LAPIC_VERSION) & 0xff, (unsigned long)base);
 }
 
-static void timer_interrupt(struct cpu_regs *regs)
+static void timer_interrupt(struct cpu_user_regs *regs)
 {
 	(void)regs;
 	ticks++;

@@ -67,6 +67,11 @@ static void set_gate(int vec, void *handler, int ist)
 	};
 }
 
+void tss_set_rsp0(uint64_t rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
+
 void desc_init(void)
 {
 	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
@@ -90,6 +95,9 @@ void desc_init(void)
 	set_gate(2, vector_stubs + 16 * 2, IST_NMI);
 	set_gate(8, vector_stubs + 16 * 8, IST_DOUBLE_FAULT);
 	set_gate(18, vector_stubs + 16 * 18, IST_MACHINE_CHECK);
+	/* int3 and into may be raised from ring 3, as guests expect. */
+	idt[3].type_attr |= 3 << 5;
+	idt[4].type_attr |= 3 << 5;
 
 	asm volatile("lgdt %0" : : "m"(gdtr));
 	/* Reload CS through a far return, then the data segments and TR. */

@@ -21,7 +21,11 @@ static uint64_t nx_bit;
 static uint64_t directmap_bytes;
 static unsigned long ioremap_next = IOREMAP_START;
 
-#define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW)
+/*
+ * Intermediate entries allow user access; only leaves decide it, and only
+ * the guest-readable M2P has user leaves among the hypervisor's mappings.
+ */
+#define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
 
 static uint64_t leaf_flags(enum map_kind kind)
 {
@@ -35,6 +39,8 @@ static uint64_t leaf_flags(enum map_kind kind)
 	case MAP_MMIO:
 		return _PAGE_PRESENT | _PAGE_RW | _PAGE_PCD | _PAGE_PWT |
 		       nx_bit;
+	case MAP_GUEST_RO:
+		return _PAGE_PRESENT | _PAGE_USER | nx_bit;
 	}
 	return 0;
 }
@@ -169,6 +175,10 @@ void paging_init(void)
 {
 	nx_bit = cpu_has_nx() ? _PAGE_NX : 0;
 	idle_l4 = new_table();
+	/* Every hypervisor slot gets its L3 now: guest L4s copy these
+	 * entries once, so later mappings must not need new L4 entries. */
+	for (int i = HYP_FIRST_L4_SLOT; i <= HYP_LAST_L4_SLOT; i++)
+		next_level(&idle_l4[i], 0);
 	map_directmap();
 	map_image_part(__text_start, __text_end, MAP_RX);
 	map_image_part(__rodata_start, __rodata_end, MAP_RO);

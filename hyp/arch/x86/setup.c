@@ -20,6 +20,10 @@
 #include <asm/serial.h>
 #include <asm/time.h>
 #include <asm/traps.h>
+#include <asm/dom_build.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+#include <lamina/sched.h>
 
 #define TICK_HZ 100
 
@@ -54,23 +58,16 @@ static void print_boot_info(void)
 	}
 }
 
-static void idle_loop(void)
+/* The first module is the control domain's kernel, the second its initrd. */
+static void build_control_domain(void)
 {
-	pr_info("Idle: no domains to run; waiting for domains.\n");
-	if (opt.idle_exit) {
-		/* Let the tick run a little first: it shows the timer works. */
-		uint64_t start = ticks;
-		uint64_t t0 = system_time_ns();
+	const struct boot_module *initrd;
 
-		while (ticks - start < TICK_HZ / 10)
-			safe_halt();
-		pr_info("Timer: %lu ticks in %lu ms\n",
-			(unsigned long)(ticks - start),
-			(unsigned long)((system_time_ns() - t0) / 1000000));
-		machine_shutdown(SHUTDOWN_POWEROFF);
-	}
-	for (;;)
-		safe_halt();
+	if (!boot_info.nr_modules)
+		return;
+	initrd = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
+	if (build_boot_domain(0, &boot_info.modules[0], initrd, true))
+		pr_err("The control domain could not be built.\n");
 }
 
 void start_hypervisor(uint32_t magic, uint64_t info)
@@ -113,5 +110,8 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 	if (opt.test_fault[0])
 		trigger_test_fault(opt.test_fault);
 #endif
-	idle_loop();
+	pv_mm_init();
+	pv_cpu_init();
+	build_control_domain();
+	scheduler_start();
 }

@@ -4,6 +4,7 @@
  * does not answer), and system time is the TSC scaled to nanoseconds the
  * way pvclock scales it, so guests will later see the same arithmetic.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
@@ -13,6 +14,7 @@
 #include <asm/io.h>
 #include <asm/page.h>
 #include <asm/time.h>
+#include <xen/xen.h>
 
 #define PIT_HZ 1193182
 #define PIT_CH2 0x42
@@ -98,6 +100,88 @@ static int calibrate_with_hpet(struct calibration *c)
 	return 1;
 }
 
+/* CMOS real-time clock: whole seconds since 1970 at boot. */
+static uint64_t boot_wallclock;
+
+static unsigned int cmos_read(unsigned int reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static unsigned int bcd(unsigned int v, bool binary)
+{
+	return binary ? v : (v & 0xf) + (v >> 4) * 10;
+}
+
+static uint64_t days_from_civil(uint64_t y, unsigned int m, unsigned int d)
+{
+	/* Days since 1970-01-01 for a Gregorian date (March-based years). */
+	uint64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void read_rtc(void)
+{
+	unsigned int sec, min, hour, day, mon, year, cent, regb;
+	bool binary;
+
+	/* Wait out an update in progress (bounded). */
+	for (int i = 0; i < 100000 && (cmos_read(0x0a) & 0x80); i++)
+		cpu_relax();
+	regb = cmos_read(0x0b);
+	binary = regb & 4;
+	sec = bcd(cmos_read(0x00), binary);
+	min = bcd(cmos_read(0x02), binary);
+	hour = bcd(cmos_read(0x04) & 0x7f, binary);
+	day = bcd(cmos_read(0x07), binary);
+	mon = bcd(cmos_read(0x08), binary);
+	year = bcd(cmos_read(0x09), binary);
+	cent = bcd(cmos_read(0x32), binary);
+	if (!(regb & 2) && (cmos_read(0x04) & 0x80))
+		hour = (hour % 12) + 12; /* 12-hour clock, PM */
+	year += cent >= 19 && cent <= 30 ? cent * 100 : 2000;
+	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+		return;
+	boot_wallclock = days_from_civil(year, mon, day) * 86400 +
+			 hour * 3600 + min * 60 + sec;
+}
+
+void time_fill_vcpu_info(struct vcpu_time_info *t)
+{
+	uint64_t tsc = rdtsc();
+
+	/* Odd while changing: readers retry until the version is even. */
+	t->version++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->tsc_timestamp = tsc;
+	t->system_time = scale_delta(tsc - tsc_at_boot, &tsc_scale);
+	t->tsc_to_system_mul = tsc_scale.mul;
+	t->tsc_shift = tsc_scale.shift;
+	t->flags = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->version++;
+}
+
+void time_init_shared_info(struct shared_info *si)
+{
+	si->wc_version++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	si->wc_sec = (uint32_t)boot_wallclock;
+	si->wc_sec_hi = (uint32_t)(boot_wallclock >> 32);
+	si->wc_nsec = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	si->wc_version++;
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		time_fill_vcpu_info(&si->vcpu_info[i].time);
+}
+
 uint64_t scale_delta(uint64_t delta, const struct time_scale *s)
 {
 	if (s->shift < 0)
@@ -154,6 +238,7 @@ void time_init(void)
 	tsc_khz = hz / 1000;
 	time_scale_from_freq(&tsc_scale, hz);
 	tsc_at_boot = rdtsc();
+	read_rtc();
 	pr_info("TSC: %lu.%03lu MHz (calibrated against the %s)%s\n",
 		(unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000),
 		source, cpu_has_invariant_tsc() ? ", invariant" : "");

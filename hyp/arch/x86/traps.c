@@ -14,6 +14,8 @@
 #include <asm/irq.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
+#include <asm/pv.h>
+#include <asm/uaccess.h>
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
@@ -32,7 +34,7 @@ void irq_set_handler(int vector, irq_handler_t fn)
 	irq_handlers[vector] = fn;
 }
 
-static void print_address(const char *what, uint64_t addr)
+void print_address(const char *what, uint64_t addr)
 {
 	unsigned long off;
 	const char *name = symbol_lookup(addr, &off);
@@ -73,10 +75,10 @@ void backtrace_from(uint64_t rbp)
 	}
 }
 
-void dump_registers(const struct cpu_regs *r)
+void dump_registers(const struct cpu_user_regs *r)
 {
 	print_address("RIP:", r->rip);
-	printk(LOG_ERR, "CS: %04lx RFLAGS: %016lx SS: %04lx\n", r->cs,
+	printk(LOG_ERR, "CS: %04x RFLAGS: %016lx SS: %04x\n", r->cs,
 	       r->rflags, r->ss);
 	printk(LOG_ERR, "RAX: %016lx RBX: %016lx RCX: %016lx\n", r->rax,
 	       r->rbx, r->rcx);
@@ -93,29 +95,38 @@ void dump_registers(const struct cpu_regs *r)
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 
-static void fatal_exception(const struct cpu_regs *r)
+const char *exception_name(unsigned int vector)
 {
-	const char *name = r->vector < 32 && exception_names[r->vector] ?
-				   exception_names[r->vector] :
-				   "exception";
+	return vector < 32 && exception_names[vector] ? exception_names[vector] :
+							"exception";
+}
 
-	printk(LOG_ERR, "*** Hypervisor exception %lu (%s), error code %#lx\n",
-	       r->vector, name, r->error_code);
+static void fatal_exception(const struct cpu_user_regs *r)
+{
+	const char *name = exception_name(r->entry_vector);
+
+	printk(LOG_ERR, "*** Hypervisor exception %u (%s), error code %#x\n",
+	       r->entry_vector, name, r->error_code);
 	dump_registers(r);
 	backtrace_from(r->rbp);
 	panic("fatal %s in the hypervisor", name);
 }
 
-void do_entry(struct cpu_regs *regs)
+void do_entry(struct cpu_user_regs *regs)
 {
-	if (regs->vector < 32) {
-		fatal_exception(regs);
+	unsigned int vector = regs->entry_vector;
+
+	if (vector < 32) {
+		if (regs_from_guest(regs))
+			pv_guest_exception(regs);
+		else if (!fixup_guest_access(regs))
+			fatal_exception(regs);
 		return;
 	}
-	if (irq_handlers[regs->vector])
-		irq_handlers[regs->vector](regs);
+	if (irq_handlers[vector])
+		irq_handlers[vector](regs);
 	else
-		pr_warn("unexpected interrupt vector %lu\n", regs->vector);
+		pr_warn("unexpected interrupt vector %u\n", vector);
 }
 
 #ifdef CONFIG_DEBUG

@@ -10,6 +10,8 @@
 enum shutdown_reason {
 	SHUTDOWN_POWEROFF = 0x10,
 	SHUTDOWN_PANIC = 0x11,
+	SHUTDOWN_REBOOT = 0x12, /* exit status 37 */
+	SHUTDOWN_CONTROL_DOMAIN_CRASH = 0x13, /* exit status 39 */
 };
 
 __attribute__((noreturn)) void machine_shutdown(enum shutdown_reason why);

@@ -7,14 +7,20 @@
  * the hypervisor (entry 7168 on, selector 0xe000), so that the entries
  * below stay free for guests' own GDT frames later.
  */
-#define FIRST_RESERVED_GDT_ENTRY 7168
+#define HYP_GDT_FIRST_ENTRY 7168 /* the ABI's FIRST_RESERVED_GDT_ENTRY */
 #define HYP_CS 0xe008 /* ring 0, 64-bit code */
 #define HYP_DS 0xe010 /* ring 0, data */
 #define GUEST_CS32 0xe023 /* ring 3, 32-bit code (FLAT_RING3_CS32) */
 #define GUEST_DS 0xe02b /* ring 3, data (FLAT_RING3_DS64) */
 #define GUEST_CS64 0xe033 /* ring 3, 64-bit code (FLAT_RING3_CS64) */
 #define TSS_SEL 0xe040 /* 16-byte TSS descriptor */
-#define GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + 16)
+#define GDT_ENTRIES (HYP_GDT_FIRST_ENTRY + 16)
+
+/* The selectors a guest's frames carry (the ABI's FLAT_RING3_*). */
+#define FLAT_CS GUEST_CS64
+#define FLAT_CS32 GUEST_CS32
+#define FLAT_SS GUEST_DS
+#define VECTOR_SYSCALL_ASM 0x100
 
 /* Interrupt stack table slots for exceptions that need a known-good stack. */
 #define IST_DOUBLE_FAULT 1

@@ -8,7 +8,7 @@
 #define VECTOR_LAPIC_TIMER 0xf0
 #define VECTOR_SPURIOUS 0xff
 
-typedef void (*irq_handler_t)(struct cpu_regs *regs);
+typedef void (*irq_handler_t)(struct cpu_user_regs *regs);
 
 void irq_set_handler(int vector, irq_handler_t fn);
 

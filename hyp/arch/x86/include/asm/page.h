@@ -50,6 +50,7 @@ enum map_kind {
 	MAP_RO, /* read-only data */
 	MAP_RX, /* code */
 	MAP_MMIO, /* device registers: uncached, writable, not executable */
+	MAP_GUEST_RO, /* readable by guests too (the M2P): user, read-only */
 };
 
 void paging_init(void);

@@ -3,17 +3,23 @@
 #define ASM_REGS_H
 
 #include <stdint.h>
+#include <xen/xen.h>
 
 /*
- * Registers as entry.S saves them on the stack: the general registers it
- * pushes, then the vector and error code (zero when the CPU pushes none),
- * then the frame the CPU pushed.
+ * Every entry into the hypervisor (exception, interrupt, syscall) saves
+ * the interrupted context as the first part of the ABI's struct
+ * cpu_user_regs: general registers, error code and vector in one slot,
+ * then the frame the CPU pushed (rip, cs, rflags, rsp, ss). The segment
+ * selector fields after ss are not on the stack.
  */
-struct cpu_regs {
-	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-	uint64_t rax, rcx, rdx, rsi, rdi;
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+#define ENTRY_FRAME_SIZE __builtin_offsetof(struct cpu_user_regs, es)
+
+/* entry_vector of a syscall from the guest (beyond the IDT's 256). */
+#define VECTOR_SYSCALL 0x100
+
+static inline int regs_from_guest(const struct cpu_user_regs *r)
+{
+	return (r->cs & 3) == 3;
+}
 
 #endif

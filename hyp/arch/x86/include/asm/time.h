@@ -20,4 +20,11 @@ uint64_t scale_delta(uint64_t delta, const struct time_scale *s);
 void time_scale_from_freq(struct time_scale *s, uint64_t hz);
 void udelay_tsc(uint64_t us);
 
+struct vcpu_time_info;
+struct shared_info;
+/* pvclock: write a consistent time record (version protocol). */
+void time_fill_vcpu_info(struct vcpu_time_info *t);
+/* Wallclock and every vCPU's time record in a new shared_info page. */
+void time_init_shared_info(struct shared_info *si);
+
 #endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Running PV guests: entry from ring 3, bounces into the guest, iret. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <asm/regs.h>
+
+void pv_guest_exception(struct cpu_user_regs *regs);
+void do_syscall(struct cpu_user_regs *regs);
+void do_syscall32(struct cpu_user_regs *regs);
+void prepare_return_to_guest(struct cpu_user_regs *regs);
+
+/* Switch this CPU to run v (its page tables, stacks) and enter it. */
+__attribute__((noreturn)) void pv_start_vcpu(struct vcpu *v);
+
+/* Queue a bounce of regs into the guest handler; false if impossible. */
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       bool has_error, uint32_t error_code, bool mask_events);
+
+long do_iret(struct cpu_user_regs *regs);
+void toggle_guest_mode(struct vcpu *v);
+
+/* The CPU state for guest execution (syscall MSRs, CR4 bits). */
+void pv_cpu_init(void);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PV MMU's bookkeeping on the frame table. Each frame a domain owns
+ * carries a general reference count (count_info) and a typed use count
+ * (type_info): a frame is used as one type at a time — writable data, or
+ * a page table of one level, or a descriptor table — and only switches
+ * type when its type count falls to zero. That single rule is what keeps
+ * a guest from holding a writable mapping of its own page tables.
+ */
+#ifndef ASM_PV_MM_H
+#define ASM_PV_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <lamina/frame.h>
+#include <asm/page.h>
+
+/* type_info */
+#define PGT_TYPE_SHIFT 29
+#define PGT_TYPE_MASK (7u << PGT_TYPE_SHIFT)
+#define PGT_NONE (0u << PGT_TYPE_SHIFT)
+#define PGT_L1 (1u << PGT_TYPE_SHIFT)
+#define PGT_L2 (2u << PGT_TYPE_SHIFT)
+#define PGT_L3 (3u << PGT_TYPE_SHIFT)
+#define PGT_L4 (4u << PGT_TYPE_SHIFT)
+#define PGT_SEG_DESC (5u << PGT_TYPE_SHIFT)
+#define PGT_WRITABLE (6u << PGT_TYPE_SHIFT)
+#define PGT_PINNED (1u << 28)
+#define PGT_VALIDATED (1u << 27)
+#define PGT_COUNT_MASK ((1u << 27) - 1)
+
+/* count_info */
+#define PGC_ALLOCATED (1u << 31) /* the owner's reference is held */
+#define PGC_HYP_HEAP (1u << 30) /* a hypervisor page shared with its owner */
+#define PGC_COUNT_MASK ((1u << 30) - 1)
+
+#define PGT_LEVEL(n) ((uint32_t)(n) << PGT_TYPE_SHIFT)
+
+/* The machine-to-phys table, written here, read by guests in slot 256. */
+extern uint64_t *m2p;
+
+void pv_mm_init(void);
+
+struct frame *mfn_frame(uint64_t mfn);
+bool mfn_valid(uint64_t mfn);
+
+/* General references: the frame must belong to d. 0 or -XEN_E*. */
+int get_page(uint64_t mfn, const struct domain *d);
+void put_page(uint64_t mfn);
+/* Typed use: validates a page table on its first use as that type. */
+int get_page_type(uint64_t mfn, uint32_t type, struct domain *d);
+void put_page_type(uint64_t mfn);
+int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type);
+void put_page_and_type(uint64_t mfn);
+
+/* Give a freshly allocated frame to d (owner, allocation reference). */
+void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
+
+/*
+ * Replace entry index of the page table frame pt_mfn (of type level) by
+ * new: validate new, then release what old referenced. 0 or -XEN_E*.
+ */
+int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
+		    pte_t new, bool preserve_ad);
+
+/* Guest L4 slots the hypervisor owns (256..271). */
+static inline bool l4_slot_is_hypervisor(unsigned int slot)
+{
+	return slot >= HYP_FIRST_L4_SLOT && slot <= HYP_LAST_L4_SLOT;
+}
+
+/* Copy the hypervisor's L4 entries into a guest L4 page. */
+void install_hypervisor_l4_slots(pte_t *l4);
+
+void flush_tlb_local(void);
+
+#endif

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest execution: entering a vCPU, bouncing exceptions and system calls
+ * into the guest kernel as the PV ABI frames them, the iret hypercall,
+ * and the last checks before every return to ring 3.
+ */
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <lamina/hypercall.h>
+#include <lamina/panic.h>
+#include <lamina/printk.h>
+#include <lamina/string.h>
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <asm/pv_emulate.h>
+#include <lamina/sched.h>
+#include <asm/traps.h>
+#include <asm/uaccess.h>
+#include <xen/errno.h>
+
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_SCE (1UL << 0)
+
+#define RFLAGS_TF (1UL << 8)
+#define RFLAGS_IF (1UL << 9)
+#define RFLAGS_DF (1UL << 10)
+#define RFLAGS_IOPL (3UL << 12)
+#define RFLAGS_NT (1UL << 14)
+#define RFLAGS_RF (1UL << 16)
+#define RFLAGS_VM (1UL << 17)
+#define RFLAGS_AC (1UL << 18)
+#define RFLAGS_VIF (1UL << 19)
+#define RFLAGS_VIP (1UL << 20)
+
+extern char syscall_entry[], syscall32_entry[];
+extern uint64_t syscall_stack_top;
+void enter_guest_frame(struct cpu_user_regs *frame) __attribute__((noreturn));
+void tss_set_rsp0(uint64_t rsp0);
+
+struct vcpu *current;
+
+void pv_cpu_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
+				((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)syscall32_entry);
+	/* Entering the hypervisor with interrupts off and a sane DF. */
+	wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT |
+				  RFLAGS_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* Guests use SSE: let them (FXSAVE-format state, SIMD exceptions). */
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	write_cr0((read_cr0() | (1UL << 1) | (1UL << 5)) & ~(1UL << 2));
+}
+
+static uint64_t hyp_stack_top(const struct vcpu *v)
+{
+	return (uint64_t)v->hyp_stack + (PAGE_SIZE << v->hyp_stack_order);
+}
+
+static void load_guest_cr3(struct vcpu *v)
+{
+	uint64_t mfn = v->kernel_mode || !v->user_l4_mfn ? v->kernel_l4_mfn :
+							   v->user_l4_mfn;
+
+	write_cr3(mfn << PAGE_SHIFT);
+}
+
+/*
+ * Kernel and user mode have separate L4s and gs bases; the switch swaps
+ * both, as a syscall/iret would on a real kernel in ring 0.
+ */
+void toggle_guest_mode(struct vcpu *v)
+{
+	v->kernel_mode = !v->kernel_mode;
+	wrmsr(MSR_GS_BASE,
+	      v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+	wrmsr(MSR_KERNEL_GS_BASE,
+	      v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
+	load_guest_cr3(v);
+}
+
+void pv_start_vcpu(struct vcpu *v)
+{
+	struct cpu_user_regs *frame;
+
+	current = v;
+	syscall_stack_top = hyp_stack_top(v);
+	tss_set_rsp0(hyp_stack_top(v));
+	wrmsr(MSR_FS_BASE, v->fs_base);
+	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
+	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
+	load_guest_cr3(v);
+	/* The live frame sits at the top of the vCPU's hypervisor stack. */
+	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
+	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);
+	enter_guest_frame(frame);
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       bool has_error, uint32_t error_code, bool mask_events)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+	uint64_t frame[8], rsp, cs = regs->cs;
+	uint8_t saved_mask = vi->evtchn_upcall_mask;
+	unsigned int n = 0;
+
+	if (!handler)
+		return false;
+	if (v->kernel_mode) {
+		rsp = regs->rsp;
+		cs &= ~3UL; /* RPL 0 tells the guest it interrupted its kernel */
+	} else {
+		toggle_guest_mode(v);
+		rsp = v->kernel_sp;
+	}
+	rsp &= ~0xfUL;
+	/* Lowest address first: rcx, r11, [error], rip, cs, rflags, rsp, ss */
+	frame[n++] = regs->rcx;
+	frame[n++] = regs->r11;
+	if (has_error)
+		frame[n++] = error_code;
+	frame[n++] = regs->rip;
+	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+	frame[n++] = (regs->rflags & ~RFLAGS_IF) |
+		     (saved_mask ? 0 : RFLAGS_IF);
+	frame[n++] = regs->rsp;
+	frame[n++] = regs->ss;
+	rsp -= n * sizeof(uint64_t);
+	if (copy_to_guest(rsp, frame, n * sizeof(uint64_t)))
+		return false;
+	if (mask_events)
+		vi->evtchn_upcall_mask = 1;
+	regs->rip = handler;
+	regs->cs = FLAT_CS;
+	regs->ss = FLAT_SS;
+	regs->rsp = rsp;
+	regs->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT |
+			  RFLAGS_TF);
+	return true;
+}
+
+static void bounce_or_crash(struct vcpu *v, struct cpu_user_regs *regs,
+			    unsigned int vector, bool has_error,
+			    uint32_t error_code)
+{
+	const struct trap_info *ti = &v->traps[vector];
+
+	if (pv_bounce(v, regs, ti->address, has_error, error_code,
+		      TI_GET_IF(ti)))
+		return;
+	printk(LOG_ERR, "d%u: unhandled %s (vector %u, error %#x) at %#lx\n",
+	       v->domain->domid, exception_name(vector), vector, error_code,
+	       (unsigned long)regs->rip);
+	domain_crash(v->domain, "unhandled exception");
+}
+
+static bool vector_has_error(unsigned int v)
+{
+	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 ||
+	       v == 29 || v == 30;
+}
+
+void pv_guest_exception(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current;
+	unsigned int vector = regs->entry_vector;
+	uint32_t error_code = regs->error_code;
+
+	if (vector == 14)
+		v->vcpu_info->arch.cr2 = read_cr2();
+	if (vector == 13 && pv_emulate_privileged(v, regs))
+		return;
+	if (vector == 6 && pv_emulate_forced(v, regs))
+		return;
+	/* int $n from the guest: a #GP naming IDT entry n (error n*8+2). */
+	if (vector == 13 && (error_code & 7) == 2) {
+		unsigned int n = error_code >> 3;
+		const struct trap_info *ti = &v->traps[n & 0xff];
+
+		if (ti->address && TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3)) {
+			regs->rip += 2; /* past "int $n" */
+			bounce_or_crash(v, regs, n & 0xff, false, 0);
+			return;
+		}
+	}
+	bounce_or_crash(v, regs, vector, vector_has_error(vector), error_code);
+}
+
+/* A syscall from guest user mode goes to the guest kernel's handler. */
+static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
+{
+	if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
+		       v->syscall_masks_events)) {
+		/* No handler: as a real CPU would, #UD in user mode. */
+		bounce_or_crash(v, regs, 6, false, 0);
+	}
+}
+
+void do_syscall(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current;
+
+	if (!v->kernel_mode) {
+		bounce_user_syscall(v, regs);
+		return;
+	}
+	if (regs->rax == __HYPERVISOR_iret) {
+		do_iret(regs);
+		return;
+	}
+	regs->rax = hypercall_dispatch(regs);
+}
+
+void do_syscall32(struct cpu_user_regs *regs)
+{
+	(void)regs;
+	domain_crash(current->domain, "32-bit syscall (compat mode unsupported)");
+}
+
+long do_iret(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current;
+	struct iret_context ctx;
+
+	if (copy_from_guest(&ctx, regs->rsp, sizeof(ctx))) {
+		domain_crash(v->domain, "iret: unreadable frame");
+		return -XEN_EFAULT;
+	}
+	if ((ctx.cs & 3) == 3) {
+		if (!v->user_l4_mfn) {
+			domain_crash(v->domain, "iret to user without a user L4");
+			return -XEN_EINVAL;
+		}
+		toggle_guest_mode(v);
+	}
+	regs->rax = ctx.rax;
+	regs->r11 = ctx.r11;
+	regs->rcx = ctx.rcx;
+	if (ctx.flags & VGCF_in_syscall) {
+		/* As sysret leaves them: rcx = rip, r11 = rflags. */
+		regs->r11 = ctx.rflags;
+		regs->rcx = ctx.rip;
+	}
+	regs->rip = ctx.rip;
+	regs->cs = ctx.cs | 3;
+	regs->rflags = ctx.rflags;
+	regs->rsp = ctx.rsp;
+	regs->ss = ctx.ss | 3;
+	/* The guest's IF is its event mask. */
+	v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
+	return 0;
+}
+
+/* Nothing a guest put in its frame may give it more than ring 3. */
+static void sanitize_frame(struct cpu_user_regs *regs)
+{
+	if (regs->cs != GUEST_CS64 && regs->cs != GUEST_CS32)
+		regs->cs = GUEST_CS64;
+	regs->ss = GUEST_DS;
+	regs->rflags &= ~(RFLAGS_IOPL | RFLAGS_NT | RFLAGS_VM | RFLAGS_VIF |
+			  RFLAGS_VIP);
+	regs->rflags |= RFLAGS_IF | (1UL << 1);
+}
+
+void prepare_return_to_guest(struct cpu_user_regs *regs)
+{
+	struct vcpu *v = current;
+	struct vcpu_info *vi;
+
+	if (!v || v->domain->state != DOMAIN_RUNNING)
+		schedule_from_dead_vcpu();
+	vi = v->vcpu_info;
+	if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+	    v->event_callback)
+		pv_bounce(v, regs, v->event_callback, false, 0, true);
+	sanitize_frame(regs);
+}

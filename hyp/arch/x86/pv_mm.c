@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Frame references and page-table validation for PV guests.
+ *
+ * Every present entry in a validated guest page table holds references:
+ * an L1 entry a general reference on the frame it maps (and a writable
+ * type reference if it maps it writable); an L2/L3/L4 entry a typed
+ * reference of the next level down. Validating a table takes those
+ * references for every entry; devalidating drops them. So a frame can be
+ * a page table only while nobody maps it writable, and can be mapped
+ * writable only while it is no page table.
+ */
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <lamina/mm.h>
+#include <lamina/panic.h>
+#include <lamina/printk.h>
+#include <lamina/string.h>
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
+#include <xen/errno.h>
+
+uint64_t *m2p;
+
+/* Bits a guest may set in an entry, by level; the rest is refused. */
+#define L1_ALLOWED                                                           \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
+	 _PAGE_NX | PTE_ADDR_MASK)
+#define LN_ALLOWED                                                           \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |            \
+	 (7UL << 9) | _PAGE_NX | PTE_ADDR_MASK)
+
+bool mfn_valid(uint64_t mfn)
+{
+	return mfn < max_frame;
+}
+
+struct frame *mfn_frame(uint64_t mfn)
+{
+	return &frame_table[mfn];
+}
+
+void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags)
+{
+	struct frame *f = mfn_frame(mfn);
+
+	f->owner = d->domid;
+	f->count_info = PGC_ALLOCATED | extra_flags | 1;
+	f->type_info = 0;
+}
+
+int get_page(uint64_t mfn, const struct domain *d)
+{
+	struct frame *f;
+
+	if (!mfn_valid(mfn))
+		return -XEN_EINVAL;
+	f = mfn_frame(mfn);
+	if (f->owner != d->domid || !(f->count_info & PGC_ALLOCATED) ||
+	    (f->flags & FRAME_RESERVED))
+		return -XEN_EINVAL;
+	if ((f->count_info & PGC_COUNT_MASK) == PGC_COUNT_MASK)
+		return -XEN_EBUSY;
+	f->count_info++;
+	return 0;
+}
+
+void put_page(uint64_t mfn)
+{
+	struct frame *f = mfn_frame(mfn);
+
+	BUG_ON(!(f->count_info & PGC_COUNT_MASK));
+	f->count_info--;
+	if (!(f->count_info & PGC_COUNT_MASK)) {
+		/* Last reference gone: the frame goes back to the allocator. */
+		f->owner = FRAME_OWNER_NONE;
+		f->count_info = 0;
+		free_hyp_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);
+	}
+}
+
+static int level_of(uint32_t type)
+{
+	return (type >> PGT_TYPE_SHIFT) >= 1 && (type >> PGT_TYPE_SHIFT) <= 4 ?
+		       (int)(type >> PGT_TYPE_SHIFT) :
+		       0;
+}
+
+static pte_t *map_frame(uint64_t mfn)
+{
+	return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
+/* Take the references one entry of a level-n table needs. */
+static int get_entry_refs(struct domain *d, int level, unsigned int index,
+			  pte_t e)
+{
+	uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+	if (!(e & _PAGE_PRESENT))
+		return 0;
+	if (level == 1) {
+		if (e & ~L1_ALLOWED)
+			return -XEN_EINVAL;
+		return (e & _PAGE_RW) ? get_page_and_type(mfn, d, PGT_WRITABLE) :
+					get_page(mfn, d);
+	}
+	if (e & ~LN_ALLOWED)
+		return -XEN_EINVAL; /* superpages and reserved bits */
+	if (level == 4 && l4_slot_is_hypervisor(index))
+		return -XEN_EPERM;
+	return get_page_and_type(mfn, d, PGT_LEVEL(level - 1));
+}
+
+static void put_entry_refs(int level, unsigned int index, pte_t e)
+{
+	uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+	if (!(e & _PAGE_PRESENT))
+		return;
+	if (level == 4 && l4_slot_is_hypervisor(index))
+		return;
+	if (level == 1 && !(e & _PAGE_RW))
+		put_page(mfn);
+	else
+		put_page_and_type(mfn);
+}
+
+/* Guest entries are always user-accessible: the guest kernel is ring 3. */
+static pte_t adjust_entry(pte_t e)
+{
+	return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+}
+
+static void devalidate(uint64_t mfn, int level, unsigned int upto)
+{
+	pte_t *t = map_frame(mfn);
+
+	for (unsigned int i = 0; i < upto; i++)
+		put_entry_refs(level, i, t[i]);
+}
+
+static int validate(struct domain *d, uint64_t mfn, int level)
+{
+	pte_t *t = map_frame(mfn);
+	int rc;
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		if (level == 4 && l4_slot_is_hypervisor(i))
+			continue;
+		rc = get_entry_refs(d, level, i, t[i]);
+		if (rc) {
+			pr_debug("d%u: L%d table %#lx entry %u (%#lx) refused\n",
+				 d->domid, level, (unsigned long)mfn, i,
+				 (unsigned long)t[i]);
+			devalidate(mfn, level, i);
+			return rc;
+		}
+		t[i] = adjust_entry(t[i]);
+	}
+	if (level == 4)
+		install_hypervisor_l4_slots(t);
+	return 0;
+}
+
+int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
+{
+	struct frame *f = mfn_frame(mfn);
+	uint32_t count = f->type_info & PGT_COUNT_MASK;
+	int rc;
+
+	if (count) {
+		if ((f->type_info & PGT_TYPE_MASK) != type)
+			return -XEN_EINVAL;
+		if (count == PGT_COUNT_MASK)
+			return -XEN_EBUSY;
+		f->type_info++;
+		return 0;
+	}
+	/* First use as this type: a page table must validate first. */
+	f->type_info = type | 1;
+	if (level_of(type)) {
+		rc = validate(d, mfn, level_of(type));
+		if (rc) {
+			f->type_info = 0;
+			return rc;
+		}
+		f->type_info |= PGT_VALIDATED;
+	}
+	return 0;
+}
+
+void put_page_type(uint64_t mfn)
+{
+	struct frame *f = mfn_frame(mfn);
+	uint32_t type = f->type_info & PGT_TYPE_MASK;
+
+	BUG_ON(!(f->type_info & PGT_COUNT_MASK));
+	if ((f->type_info & PGT_COUNT_MASK) == 1) {
+		if (level_of(type) && (f->type_info & PGT_VALIDATED))
+			devalidate(mfn, level_of(type), PT_ENTRIES);
+		f->type_info = 0;
+		return;
+	}
+	f->type_info--;
+}
+
+int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
+{
+	int rc = get_page(mfn, d);
+
+	if (rc)
+		return rc;
+	rc = get_page_type(mfn, type, (struct domain *)d);
+	if (rc)
+		put_page(mfn);
+	return rc;
+}
+
+void put_page_and_type(uint64_t mfn)
+{
+	put_page_type(mfn);
+	put_page(mfn);
+}
+
+int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
+		    pte_t new, bool preserve_ad)
+{
+	struct frame *f = mfn_frame(pt_mfn);
+	int level = level_of(f->type_info & PGT_TYPE_MASK);
+	pte_t *t = map_frame(pt_mfn);
+	pte_t old = t[index];
+	int rc;
+
+	if (!level || !(f->type_info & PGT_VALIDATED))
+		return -XEN_EINVAL;
+	if (level == 4 && l4_slot_is_hypervisor(index))
+		return -XEN_EPERM;
+	if (preserve_ad)
+		new |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+	rc = get_entry_refs(d, level, index, new);
+	if (rc)
+		return rc;
+	t[index] = adjust_entry(new);
+	put_entry_refs(level, index, old);
+	return 0;
+}
+
+void install_hypervisor_l4_slots(pte_t *l4)
+{
+	const pte_t *idle = maddr_to_virt(idle_page_table());
+
+	for (unsigned int i = HYP_FIRST_L4_SLOT; i <= HYP_LAST_L4_SLOT; i++)
+		l4[i] = idle[i];
+}
+
+void flush_tlb_local(void)
+{
+	write_cr3(read_cr3());
+}
+
+void pv_mm_init(void)
+{
+	uint64_t bytes = max_frame * sizeof(uint64_t);
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	m2p = alloc_hyp_pages(order);
+	if (!m2p)
+		panic("no memory for the machine-to-phys table");
+	memset(m2p, 0xff, PAGE_SIZE << order); /* INVALID_M2P_ENTRY */
+	if (map_pages(M2P_RO_START, virt_to_maddr(m2p), 1UL << order,
+		      MAP_GUEST_RO))
+		panic("cannot map the machine-to-phys table");
+	pr_info("M2P: %lu KiB at %#lx, read-only for guests\n",
+		(unsigned long)((PAGE_SIZE << order) >> 10), M2P_RO_START);
+}

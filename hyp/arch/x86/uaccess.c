@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include <stdint.h>
+#include <asm/layout.h>
+#include <asm/uaccess.h>
+#include <xen/errno.h>
+
+extern char guest_copy_insn[], guest_copy_fault[];
+size_t raw_guest_copy(void *dst, const void *src, size_t len);
+
+static bool canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+bool guest_range_ok(uint64_t va, size_t len)
+{
+	uint64_t last = va + len - 1;
+
+	if (!len)
+		return true;
+	if (last < va || !canonical(va) || !canonical(last))
+		return false;
+	/* Both ends in one half, and neither touching the hypervisor range. */
+	if ((va >> 63) != (last >> 63))
+		return false;
+	return last < HYP_RESERVED_START || va >= HYP_RESERVED_END;
+}
+
+int copy_from_guest(void *dst, uint64_t guest_va, size_t len)
+{
+	if (!guest_range_ok(guest_va, len))
+		return -XEN_EFAULT;
+	return raw_guest_copy(dst, (const void *)guest_va, len) ? -XEN_EFAULT :
+								  0;
+}
+
+int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
+{
+	if (!guest_range_ok(guest_va, len))
+		return -XEN_EFAULT;
+	return raw_guest_copy((void *)guest_va, src, len) ? -XEN_EFAULT : 0;
+}
+
+bool fixup_guest_access(struct cpu_user_regs *regs)
+{
+	if (regs->rip != (uint64_t)guest_copy_insn)
+		return false;
+	regs->rip = (uint64_t)guest_copy_fault;
+	return true;
+}

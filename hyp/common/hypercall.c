@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hypercall table: number -> the one subsystem function that owns it.
+ * Numbers without a handler answer -ENOSYS, as Xen does for hypercalls it
+ * does not implement (nmi_op, xsm_op, ...).
+ */
+#include <stddef.h>
+#include <lamina/hypercall.h>
+#include <xen/errno.h>
+#include <xen/xen.h>
+
+static const hypercall_fn hypercall_table[] = {
+	[__HYPERVISOR_set_trap_table] = do_set_trap_table,
+	[__HYPERVISOR_mmu_update] = do_mmu_update,
+	[__HYPERVISOR_stack_switch] = do_stack_switch,
+	[__HYPERVISOR_set_callbacks] = do_set_callbacks,
+	[__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,
+	[__HYPERVISOR_memory_op] = do_memory_op,
+	[__HYPERVISOR_multicall] = do_multicall,
+	[__HYPERVISOR_update_va_mapping] = do_update_va_mapping,
+	[__HYPERVISOR_set_timer_op] = do_set_timer_op,
+	[__HYPERVISOR_xen_version] = do_xen_version,
+	[__HYPERVISOR_console_io] = do_console_io,
+	[__HYPERVISOR_vm_assist] = do_vm_assist,
+	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
+	[__HYPERVISOR_set_segment_base] = do_set_segment_base,
+	[__HYPERVISOR_mmuext_op] = do_mmuext_op,
+	[__HYPERVISOR_sched_op] = do_sched_op,
+	[__HYPERVISOR_callback_op] = do_callback_op,
+	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
+};
+
+#define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
+
+long hypercall_call(unsigned long nr, const uint64_t a[5])
+{
+	if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
+		return -XEN_ENOSYS;
+	return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4]);
+}
+
+long hypercall_dispatch(struct cpu_user_regs *regs)
+{
+	const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10,
+				   regs->r8 };
+
+	return hypercall_call(regs->rax, args);
+}

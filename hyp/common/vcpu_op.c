@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/* vcpu_op: per-vCPU timers, runstate and vcpu_info placement. */
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <lamina/hypercall.h>
+#include <lamina/timer.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
+#include <asm/time.h>
+#include <asm/uaccess.h>
+#include <xen/errno.h>
+#include <xen/vcpu.h>
+
+#define XEN_ETIME 62
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info r;
+	struct vcpu_info *vi;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
+		return -XEN_EINVAL;
+	if (v->vcpu_info != &v->domain->shared_info->vcpu_info[v->vcpu_id])
+		return -XEN_EINVAL; /* once only, as Xen */
+	/* The page stays writable-typed for as long as it holds vcpu_info. */
+	if (get_page_and_type(r.mfn, v->domain, PGT_WRITABLE))
+		return -XEN_EINVAL;
+	vi = (struct vcpu_info *)((uint8_t *)maddr_to_virt(r.mfn << PAGE_SHIFT) +
+				  r.offset);
+	*vi = *v->vcpu_info;
+	v->vcpu_info = vi;
+	return 0;
+}
+
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
+		uint64_t a5)
+{
+	struct domain *d = current->domain;
+	struct vcpu *v;
+
+	(void)a4, (void)a5;
+	if (vcpuid >= MAX_VIRT_CPUS || !(v = d->vcpu[vcpuid]))
+		return -XEN_ENOENT;
+	switch (cmd) {
+	case VCPUOP_is_up:
+		return v->running;
+	case VCPUOP_set_singleshot_timer: {
+		struct vcpu_set_singleshot_timer t;
+
+		if (v != current)
+			return -XEN_EINVAL;
+		if (copy_from_guest(&t, arg, sizeof(t)))
+			return -XEN_EFAULT;
+		if ((t.flags & VCPU_SSHOTTMR_future) &&
+		    t.timeout_abs_ns < system_time_ns())
+			return -XEN_ETIME;
+		v->timer_deadline_ns = t.timeout_abs_ns;
+		return 0;
+	}
+	case VCPUOP_stop_singleshot_timer:
+		if (v != current)
+			return -XEN_EINVAL;
+		v->timer_deadline_ns = 0;
+		return 0;
+	case VCPUOP_stop_periodic_timer:
+		return 0; /* Lamina has no periodic guest tick to stop */
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, arg);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* Domains and their virtual CPUs. */
+#ifndef LAMINA_DOMAIN_H
+#define LAMINA_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <generated/autoconf.h>
+#include <lamina/cap.h>
+#include <lamina/spinlock.h>
+#include <xen/xen.h>
+
+#define DOMAIN_CSPACE_SLOTS 64
+#define MAX_VIRT_CPUS 1 /* one vCPU per domain until SMP guests land */
+
+struct domain;
+struct evtchn;
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int vcpu_id;
+	bool running; /* has been started and not shut down */
+	bool kernel_mode; /* guest kernel (true) or guest user (false) */
+
+	/* Guest state while not on a CPU; the live frame while running. */
+	struct cpu_user_regs regs;
+
+	uint64_t kernel_l4_mfn; /* MMUEXT_NEW_BASEPTR */
+	uint64_t user_l4_mfn; /* MMUEXT_NEW_USER_BASEPTR, 0 if none */
+
+	struct trap_info traps[256]; /* set_trap_table; address 0 = none */
+	uint64_t event_callback, failsafe_callback, syscall_callback;
+	bool syscall_masks_events, failsafe_masks_events;
+	uint64_t kernel_ss, kernel_sp; /* stack_switch */
+	uint64_t fs_base, gs_base_kernel, gs_base_user;
+
+	struct vcpu_info *vcpu_info; /* in shared_info (or registered) */
+	uint64_t timer_deadline_ns; /* set_timer_op; 0 = none */
+	uint16_t virq_port[24]; /* NR_VIRQS: bound port, 0 = none */
+	uint8_t hyp_stack_order;
+	void *hyp_stack; /* this vCPU's hypervisor stack */
+};
+
+enum domain_state {
+	DOMAIN_RUNNING,
+	DOMAIN_SHUTDOWN, /* shut down with a reason, not yet destroyed */
+	DOMAIN_DYING,
+};
+
+struct domain {
+	domid_t domid;
+	enum domain_state state;
+	unsigned int shutdown_reason; /* SHUTDOWN_* when shut down */
+	char name[32];
+
+	spinlock_t page_lock;
+	uint64_t tot_pages, max_pages;
+	uint64_t *p2m; /* pseudo-physical -> machine, hypervisor copy */
+	uint64_t p2m_size;
+
+	struct shared_info *shared_info;
+	uint64_t shared_info_mfn;
+	uint64_t vm_assist;
+
+	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
+
+	struct cspace cspace;
+	struct cap_slot cap_slots[DOMAIN_CSPACE_SLOTS];
+
+	struct vcpu *vcpu[MAX_VIRT_CPUS];
+	unsigned int nr_vcpus;
+};
+
+extern struct domain *domains[CONFIG_MAX_DOMAINS];
+
+struct domain *domain_create(domid_t domid, const char *name);
+struct domain *domain_lookup(domid_t domid);
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* The domain stops running; reason is a SHUTDOWN_* code. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* Kill a domain for a fault it caused (never for the hypervisor's). */
+void domain_crash(struct domain *d, const char *why);
+
+/* The vCPU running on this CPU, NULL in the idle loop. */
+extern struct vcpu *current;
+
+#endif
