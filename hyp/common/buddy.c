@@ -123,8 +123,7 @@ static int64_t find_block(const struct buddy *b, unsigned int order,
 	return BUDDY_NO_FRAME;
 }
 
-int64_t buddy_alloc_below(struct buddy *b, unsigned int order,
-			  uint64_t max_pfn)
+int64_t buddy_alloc_below(struct buddy *b, unsigned int order, uint64_t max_pfn)
 {
 	unsigned int o;
 	int64_t pfn = BUDDY_NO_FRAME;

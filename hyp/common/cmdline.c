@@ -67,7 +67,8 @@ const struct cmdline_option *cmdline_find(const struct cmdline_option *table,
 static int parse_bool(const char *s)
 {
 	static const char *const yes[] = { "1", "yes", "true", "on", "enable" };
-	static const char *const no[] = { "0", "no", "false", "off", "disable" };
+	static const char *const no[] = { "0", "no", "false", "off",
+					  "disable" };
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (!strcmp(s, yes[i]))

@@ -98,7 +98,8 @@ static unsigned int sort_down(struct memmap *m, unsigned int i)
 static void resort(struct memmap *m, unsigned int i)
 {
 	i = sort_down(m, i);
-	while (i + 1 < m->nr && range_before(&m->ranges[i + 1], &m->ranges[i])) {
+	while (i + 1 < m->nr &&
+	       range_before(&m->ranges[i + 1], &m->ranges[i])) {
 		swap_ranges(m, i, i + 1);
 		i++;
 	}
@@ -208,8 +209,7 @@ static unsigned int pieces(const struct memmap_range *r, uint64_t base,
 	return 1 + (r->base < base) + (range_end(r) > end);
 }
 
-int memmap_reserve(struct memmap *m, uint64_t base, uint64_t len,
-		   uint32_t type)
+int memmap_reserve(struct memmap *m, uint64_t base, uint64_t len, uint32_t type)
 {
 	uint64_t end = len > UINT64_MAX - base ? UINT64_MAX : base + len;
 	unsigned int need = m->nr;
@@ -231,7 +231,8 @@ int memmap_reserve(struct memmap *m, uint64_t base, uint64_t len,
 			insert_range(m, i + 1,
 				     (struct memmap_range){ end, r_end - end,
 							    MEMMAP_RAM });
-		insert_range(m, i + 1, (struct memmap_range){ lo, hi - lo, type });
+		insert_range(m, i + 1,
+			     (struct memmap_range){ lo, hi - lo, type });
 		/* What is left of r is the part below base, maybe nothing. */
 		m->ranges[i].len = lo - m->ranges[i].base;
 	}

@@ -11,7 +11,8 @@
 
 #include <lamina/string.h>
 
-#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#define NO_LIBCALLS \
+	__attribute__((optimize("no-tree-loop-distribute-patterns")))
 
 NO_LIBCALLS void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -150,8 +151,8 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - n);
 }
 
-static void put_num(struct out *o, const struct spec *sp, uint64_t v,
-		    bool neg, unsigned base, bool upper)
+static void put_num(struct out *o, const struct spec *sp, uint64_t v, bool neg,
+		    unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];

@@ -51,20 +51,30 @@ struct cmdline_option {
 	const char *help;
 };
 
-#define CMDLINE_BOOL_OPT(n, v, h)                                             \
-	{ .name = (n), .type = CMDLINE_BOOL, .var = &(v), .help = (h) }
-#define CMDLINE_UINT_OPT(n, v, lo, hi, h)                                     \
-	{ .name = (n), .type = CMDLINE_UINT, .var = &(v),                     \
-	  .var_len = sizeof(v), .min = (lo), .max = (hi), .help = (h) }
-#define CMDLINE_SIZE_OPT(n, v, lo, hi, h)                                     \
-	{ .name = (n), .type = CMDLINE_SIZE, .var = &(v),                     \
-	  .var_len = sizeof(v), .min = (lo), .max = (hi), .help = (h) }
-#define CMDLINE_STRING_OPT(n, v, h)                                           \
-	{ .name = (n), .type = CMDLINE_STRING, .var = (v),                    \
-	  .var_len = sizeof(v), .help = (h) }
-#define CMDLINE_ENUM_OPT(n, v, list, h)                                       \
-	{ .name = (n), .type = CMDLINE_ENUM, .var = &(v), .names = (list),    \
-	  .help = (h) }
+#define CMDLINE_BOOL_OPT(n, v, h)                                           \
+	{                                                                   \
+		.name = (n), .type = CMDLINE_BOOL, .var = &(v), .help = (h) \
+	}
+#define CMDLINE_UINT_OPT(n, v, lo, hi, h)                                   \
+	{                                                                   \
+		.name = (n), .type = CMDLINE_UINT, .var = &(v),             \
+		.var_len = sizeof(v), .min = (lo), .max = (hi), .help = (h) \
+	}
+#define CMDLINE_SIZE_OPT(n, v, lo, hi, h)                                   \
+	{                                                                   \
+		.name = (n), .type = CMDLINE_SIZE, .var = &(v),             \
+		.var_len = sizeof(v), .min = (lo), .max = (hi), .help = (h) \
+	}
+#define CMDLINE_STRING_OPT(n, v, h)                              \
+	{                                                        \
+		.name = (n), .type = CMDLINE_STRING, .var = (v), \
+		.var_len = sizeof(v), .help = (h)                \
+	}
+#define CMDLINE_ENUM_OPT(n, v, list, h)                         \
+	{                                                       \
+		.name = (n), .type = CMDLINE_ENUM, .var = &(v), \
+		.names = (list), .help = (h)                    \
+	}
 
 enum cmdline_problem {
 	CMDLINE_UNKNOWN, /* no option of that name: "unknown option 'name'" */

@@ -43,8 +43,8 @@ TEST(buddy_starts_empty)
 TEST(buddy_unaligned_range_split)
 {
 	static const unsigned int want[BUDDY_MAX_ORDER + 1] = {
-		[0] = 1, [2] = 1, [3] = 2, [4] = 1, [5] = 2, [6] = 2,
-		[7] = 2, [8] = 2,
+		[0] = 1, [2] = 1, [3] = 2, [4] = 1,
+		[5] = 2, [6] = 2, [7] = 2, [8] = 2,
 	};
 	struct frame *f = new_frames(1000);
 

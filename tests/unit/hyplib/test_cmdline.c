@@ -74,8 +74,7 @@ TEST(cmdline_empty_and_spaces)
 
 TEST(cmdline_bool_forms)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on",
-					   "enable" };
+	static const char *const yes[] = { "1", "yes", "true", "on", "enable" };
 	static const char *const no[] = { "0", "no", "false", "off",
 					  "disable" };
 	char line[64];

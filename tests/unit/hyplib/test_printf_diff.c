@@ -26,26 +26,26 @@ static uint64_t random_value(void)
 	return next_random() >> (next_random() % 64);
 }
 
-#define COMPARE(fmt, ...)                                                    \
-	do {                                                                 \
-		char want_[96], got_[96];                                    \
-		size_t sz_ = next_random() % sizeof(got_);                   \
-		int w_ = snprintf(want_, sz_, fmt, __VA_ARGS__);             \
-		int g_ = lm_snprintf(got_, sz_, fmt, __VA_ARGS__);           \
-		CHECK_EQ(g_, w_);                                            \
-		if (sz_)                                                     \
-			CHECK_STR(got_, want_);                              \
+#define COMPARE(fmt, ...)                                          \
+	do {                                                       \
+		char want_[96], got_[96];                          \
+		size_t sz_ = next_random() % sizeof(got_);         \
+		int w_ = snprintf(want_, sz_, fmt, __VA_ARGS__);   \
+		int g_ = lm_snprintf(got_, sz_, fmt, __VA_ARGS__); \
+		CHECK_EQ(g_, w_);                                  \
+		if (sz_)                                           \
+			CHECK_STR(got_, want_);                    \
 	} while (0)
 
 TEST(printf_matches_libc)
 {
-	static const char *const ints[] = { "%d",   "%5d", "%-7d|", "%012d",
-					    "%i",   "%u",  "%08u",  "%x",
-					    "%#x",  "%X",  "%-9x|", "%#010x" };
-	static const char *const longs[] = { "%ld", "%lu", "%016lx", "%lx",
+	static const char *const ints[] = { "%d",  "%5d", "%-7d|", "%012d",
+					    "%i",  "%u",  "%08u",  "%x",
+					    "%#x", "%X",  "%-9x|", "%#010x" };
+	static const char *const longs[] = { "%ld",	"%lu",	"%016lx", "%lx",
 					     "%-20ld|", "%#lx", "%22lu" };
-	static const char *const llongs[] = { "%lld", "%llu", "%llx",
-					      "%020lld", "%-3llx|" };
+	static const char *const llongs[] = { "%lld", "%llu", "%llx", "%020lld",
+					      "%-3llx|" };
 	static const char *const strs[] = { "%s", "%12s", "%-12s|", "%.3s",
 					    "[%8.2s]" };
 	static const char *const words[] = { "", "a", "hypervisor",

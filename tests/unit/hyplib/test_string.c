@@ -83,11 +83,11 @@ TEST(string_lengths_and_strchr)
 
 static char out[128];
 
-#define FMT(expect, ...)                                                     \
-	do {                                                                 \
-		int n_ = snprintf(out, sizeof(out), __VA_ARGS__);            \
-		CHECK_STR(out, expect);                                      \
-		CHECK_EQ(n_, (int)sizeof(expect) - 1);                      \
+#define FMT(expect, ...)                                          \
+	do {                                                      \
+		int n_ = snprintf(out, sizeof(out), __VA_ARGS__); \
+		CHECK_STR(out, expect);                           \
+		CHECK_EQ(n_, (int)sizeof(expect) - 1);            \
 	} while (0)
 
 TEST(printf_integers)
