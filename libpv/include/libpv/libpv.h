@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What libpv learns at start of day, for the guest's test_main().
+ */
+#ifndef LIBPV_LIBPV_H
+#define LIBPV_LIBPV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xen/xen.h>
+
+/* The image is linked (and the initial mapping starts) here. */
+#define LIBPV_VIRT_BASE 0xffffffff80000000UL
+#define PAGE_SIZE 4096UL
+#define PAGE_SHIFT 12
+
+/* Start-of-day facts, saved before libpv changes anything. */
+struct boot_state {
+	struct start_info *si; /* rsi at entry */
+	unsigned long entry_rsp; /* rsp at entry */
+	unsigned long entry_rsi; /* rsi at entry (same as si) */
+	unsigned long entry_cr3_va; /* pt_base copied at entry */
+	struct start_info si_copy; /* start_info as it was at entry */
+};
+
+extern struct boot_state boot;
+extern struct start_info *start_info;
+extern struct shared_info *shared_info;
+
+/* Linker symbols. */
+extern char _text[], _etext[], _end[];
+
+/* Written by each guest. */
+void test_main(void);
+
+/* Stop the domain: SCHEDOP_shutdown with reason. Never returns. */
+void __attribute__((noreturn)) pv_shutdown(unsigned int reason);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void barrier(void)
+{
+	asm volatile("" ::: "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#endif
