@@ -43,7 +43,7 @@ HYP_SRCS := $(sort $(wildcard hyp/common/*.c hyp/arch/x86/*.c hyp/arch/x86/*.S \
 	hyp/arch/x86/boot/*.S))
 HYP_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HYP_SRCS)))
 
-.PHONY: all iso deps test test-unit test-system test-fuzz run bench clean \
+.PHONY: all guests iso deps test test-unit test-system test-fuzz run bench clean \
 	defconfig olddefconfig menuconfig help hyp-size
 
 all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz
@@ -141,8 +141,12 @@ UNIT_DIRS := $(sort $(dir $(wildcard tests/unit/*/Makefile)))
 FUZZ_DIRS := $(sort $(dir $(wildcard tests/fuzz/*/Makefile)))
 BENCH_DIRS := $(sort $(dir $(wildcard tests/bench/*/Makefile)))
 
+guests:
+	$(MAKE) -C tests/guests BUILD=$(BUILD)
+
 test: deps
 	$(MAKE) all
+	$(MAKE) guests
 	$(MAKE) test-unit
 	$(MAKE) test-fuzz
 	$(MAKE) test-system

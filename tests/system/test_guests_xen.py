@@ -22,8 +22,13 @@ GUEST_INITRD = {"startinfo": True}
 
 
 def guest_names():
-    r = subprocess.run(["make", "-s", "-C", GUESTS_DIR, "list"],
-                       capture_output=True, text=True, timeout=60)
+    # A clean environment: under `make test` MAKEFLAGS would make the
+    # sub-make print "Entering directory" lines among the names.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-C",
+                        GUESTS_DIR, "list"], capture_output=True, text=True,
+                       timeout=60, env=env)
     return r.stdout.split()
 
 

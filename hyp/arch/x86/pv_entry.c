@@ -174,8 +174,13 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 	unsigned int vector = regs->entry_vector;
 	uint32_t error_code = regs->error_code;
 
-	if (vector == 14)
+	if (vector == 14) {
 		v->vcpu_info->arch.cr2 = read_cr2();
+		/* The guest kernel runs in ring 3, but its faults are its
+		 * kernel's: report them as supervisor accesses. */
+		if (v->kernel_mode)
+			error_code &= ~4u;
+	}
 	if (vector == 13 && pv_emulate_privileged(v, regs))
 		return;
 	if (vector == 6 && pv_emulate_forced(v, regs))
