@@ -55,7 +55,10 @@ struct vcpu_set_singleshot_timer {
 	uint32_t flags; /* IN: VCPU_SSHOTTMR_* */
 };
 
-/* Fail with -ETIME if the timeout is already in the past. */
+/*
+ * Meant to fail with -ETIME if the timeout is already in the past; Xen
+ * 4.17.7 (as Debian ships it) ignores the flag and the timer fires at once.
+ */
 #define VCPU_SSHOTTMR_future (1U << 0)
 
 struct vcpu_register_vcpu_info {
