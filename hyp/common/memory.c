@@ -130,12 +130,10 @@ static long memory_map(struct domain *d, uint64_t arg, bool machine)
 					  &e, sizeof(e)))
 				return -XEN_EFAULT;
 		}
-	} else if (map.nr_entries) {
-		/* A PV domain's pseudo-physical space: one block of RAM. */
-		e = (struct e820_entry){ 0, d->max_pages << PAGE_SHIFT, 1 };
-		if (copy_to_guest(map.buffer.addr, &e, sizeof(e)))
-			return -XEN_EFAULT;
-		n = 1;
+	} else {
+		/* As Xen: no map was set for this domain (XENMEM_set_memory_map
+		 * is a toolstack call), so the guest builds its own. */
+		return -XEN_ENOSYS;
 	}
 	map.nr_entries = n;
 	return copy_to_guest(arg, &map, sizeof(map.nr_entries));

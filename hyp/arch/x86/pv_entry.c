@@ -15,6 +15,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv_emulate.h>
+#include <asm/pv_ptwr.h>
 #include <lamina/sched.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
@@ -175,7 +176,11 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 	uint32_t error_code = regs->error_code;
 
 	if (vector == 14) {
-		v->vcpu_info->arch.cr2 = read_cr2();
+		uint64_t cr2 = read_cr2();
+
+		if (pv_ptwr_emulate(v, regs, cr2, error_code))
+			return;
+		v->vcpu_info->arch.cr2 = cr2;
 		/* The guest kernel runs in ring 3, but its faults are its
 		 * kernel's: report them as supervisor accesses. */
 		if (v->kernel_mode)
