@@ -43,7 +43,7 @@ HYP_SRCS := $(sort $(wildcard hyp/common/*.c hyp/arch/x86/*.c hyp/arch/x86/*.S \
 	hyp/arch/x86/boot/*.S))
 HYP_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HYP_SRCS)))
 
-.PHONY: all guests iso deps test test-unit test-system test-fuzz run bench clean \
+.PHONY: all guests iso deps test test-xen-diff test-unit test-system test-fuzz run bench clean \
 	defconfig olddefconfig menuconfig help hyp-size
 
 all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz
@@ -165,6 +165,13 @@ test-fuzz:
 
 test-system:
 	LAMINA_BUILD=$(BUILD) $(PY) -m pytest -q -p no:cacheprovider tests/system
+
+# The conformance guests on Xen 4.17 and on Lamina: every check must agree
+# unless docs/abi-deviations.md explains the difference.
+test-xen-diff: deps
+	$(MAKE) all guests
+	LAMINA_BUILD=$(BUILD) $(PY) -m pytest -q -p no:cacheprovider \
+		tests/system/test_guests_xen.py tests/system/test_guests_lamina.py
 
 bench: deps all
 	@set -e; for d in $(BENCH_DIRS); do \

@@ -67,6 +67,19 @@ static void set_gate(int vec, void *handler, int ist)
 	};
 }
 
+void gdt_set_guest_entries(unsigned int first, const uint64_t *d,
+			   unsigned int n)
+{
+	if (first >= HYP_GDT_FIRST_ENTRY || n > HYP_GDT_FIRST_ENTRY - first)
+		return;
+	memcpy(&gdt[first], d, n * sizeof(uint64_t));
+}
+
+void gdt_clear_guest_entries(void)
+{
+	memset(gdt, 0, HYP_GDT_FIRST_ENTRY * sizeof(uint64_t));
+}
+
 void tss_set_rsp0(uint64_t rsp0)
 {
 	tss.rsp[0] = rsp0;

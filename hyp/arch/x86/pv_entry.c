@@ -99,6 +99,7 @@ void pv_start_vcpu(struct vcpu *v)
 	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
 	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
 	load_guest_cr3(v);
+	pv_load_gdt(v);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
 	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
 	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);

@@ -80,12 +80,12 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 			rc = -XEN_EFAULT;
 			break;
 		}
-		switch (req.ptr & 3) {
+		/* The command is the low three bits; the entry is 8-aligned. */
+		switch (req.ptr & 7) {
 		case MMU_NORMAL_PT_UPDATE:
 		case MMU_PT_UPDATE_PRESERVE_AD:
-			/* The entry address is 8-byte aligned, as Xen masks it. */
 			rc = normal_update(d, req.ptr & ~7UL, req.val,
-					   (req.ptr & 3) ==
+					   (req.ptr & 7) ==
 						   MMU_PT_UPDATE_PRESERVE_AD);
 			break;
 		case MMU_MACHPHYS_UPDATE: {

@@ -40,6 +40,10 @@ long do_set_timer_op(uint64_t timeout, uint64_t, uint64_t, uint64_t,
 		     uint64_t);
 long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t,
 			 uint64_t);
+long do_set_gdt(uint64_t frames, uint64_t entries, uint64_t, uint64_t,
+		uint64_t);
+long do_update_descriptor(uint64_t ma, uint64_t desc, uint64_t, uint64_t,
+			  uint64_t);
 long do_multicall(uint64_t list, uint64_t count, uint64_t, uint64_t,
 		  uint64_t);
 

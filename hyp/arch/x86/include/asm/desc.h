@@ -28,7 +28,13 @@
 #define IST_MACHINE_CHECK 3
 
 #ifndef __ASSEMBLER__
+#include <stdint.h>
 void desc_init(void);
+void tss_set_rsp0(uint64_t rsp0);
+/* Guest descriptors below HYP_GDT_FIRST_ENTRY (already validated). */
+void gdt_set_guest_entries(unsigned int first, const uint64_t *d,
+			   unsigned int n);
+void gdt_clear_guest_entries(void);
 #endif
 
 #endif

@@ -25,5 +25,7 @@ void toggle_guest_mode(struct vcpu *v);
 
 /* The CPU state for guest execution (syscall MSRs, CR4 bits). */
 void pv_cpu_init(void);
+/* Mirror v's guest GDT into this CPU's GDT. */
+void pv_load_gdt(struct vcpu *v);
 
 #endif

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest segment descriptors: set_gdt and update_descriptor. A descriptor
+ * a PV guest installs may only describe ring-3 code or data (a lower DPL
+ * is raised to 3, as Xen does) or be not-present; system descriptors
+ * (LDT, TSS, gates) are refused. GDT frames take the PGT_SEG_DESC type,
+ * so the guest cannot write them behind our back, and their validated
+ * contents are copied into this CPU's GDT below the hypervisor's entries.
+ */
+#include <stdint.h>
+#include <lamina/domain.h>
+#include <lamina/hypercall.h>
+#include <lamina/string.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
+#include <asm/uaccess.h>
+#include <xen/errno.h>
+
+#define DESC_PRESENT (1UL << 47)
+#define DESC_S (1UL << 44) /* code or data, not system */
+#define DESC_DPL_SHIFT 45
+#define DESC_DPL (3UL << DESC_DPL_SHIFT)
+#define GDT_FRAME_ENTRIES 512
+#define MAX_GDT_FRAMES (HYP_GDT_FIRST_ENTRY / GDT_FRAME_ENTRIES)
+
+/* 0 and the (possibly adjusted) descriptor, or -XEN_EINVAL. */
+static int check_descriptor(uint64_t *desc)
+{
+	if (!(*desc & DESC_PRESENT))
+		return 0; /* using it faults anyway */
+	if (!(*desc & DESC_S))
+		return -XEN_EINVAL;
+	if ((*desc & DESC_DPL) != DESC_DPL)
+		*desc |= DESC_DPL;
+	return 0;
+}
+
+static int validate_frame(uint64_t mfn)
+{
+	uint64_t *d = maddr_to_virt(mfn << PAGE_SHIFT);
+
+	for (unsigned int i = 0; i < GDT_FRAME_ENTRIES; i++)
+		if (check_descriptor(&d[i]))
+			return -XEN_EINVAL;
+	return 0;
+}
+
+static void drop_gdt(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < v->gdt_frames; i++)
+		put_page_and_type(v->gdt_mfn[i]);
+	v->gdt_frames = 0;
+	v->gdt_entries = 0;
+}
+
+/* This CPU's GDT below the hypervisor entries mirrors v's guest GDT. */
+void pv_load_gdt(struct vcpu *v)
+{
+	uint64_t entries[GDT_FRAME_ENTRIES];
+
+	gdt_clear_guest_entries();
+	for (unsigned int f = 0; f < v->gdt_frames; f++) {
+		memcpy(entries, maddr_to_virt(v->gdt_mfn[f] << PAGE_SHIFT),
+		       sizeof(entries));
+		gdt_set_guest_entries(f * GDT_FRAME_ENTRIES, entries,
+				      GDT_FRAME_ENTRIES);
+	}
+}
+
+long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current;
+	uint64_t mfns[MAX_GDT_FRAMES];
+	unsigned int n, i;
+
+	(void)a3, (void)a4, (void)a5;
+	if (entries > HYP_GDT_FIRST_ENTRY)
+		return -XEN_EINVAL;
+	n = (entries + GDT_FRAME_ENTRIES - 1) / GDT_FRAME_ENTRIES;
+	if (copy_from_guest(mfns, frame_list, n * sizeof(uint64_t)))
+		return -XEN_EFAULT;
+	for (i = 0; i < n; i++) {
+		/* A frame mapped writable anywhere cannot take the type. */
+		if (!mfn_valid(mfns[i]) || get_page(mfns[i], v->domain))
+			break;
+		if (!(mfn_frame(mfns[i])->type_info & PGT_COUNT_MASK) &&
+		    validate_frame(mfns[i])) {
+			put_page(mfns[i]);
+			break;
+		}
+		if (get_page_type(mfns[i], PGT_SEG_DESC, v->domain)) {
+			put_page(mfns[i]);
+			break;
+		}
+	}
+	if (i < n) {
+		while (i--)
+			put_page_and_type(mfns[i]);
+		return -XEN_EINVAL;
+	}
+	drop_gdt(v);
+	memcpy(v->gdt_mfn, mfns, n * sizeof(uint64_t));
+	v->gdt_frames = n;
+	v->gdt_entries = entries;
+	pv_load_gdt(v);
+	return 0;
+}
+
+long do_update_descriptor(uint64_t ma, uint64_t desc, uint64_t a3,
+			  uint64_t a4, uint64_t a5)
+{
+	struct vcpu *v = current;
+	struct domain *d = v->domain;
+	uint64_t mfn = ma >> PAGE_SHIFT;
+	uint32_t type;
+	int rc;
+
+	(void)a3, (void)a4, (void)a5;
+	if ((ma & 7) || check_descriptor(&desc))
+		return -XEN_EINVAL;
+	if (!mfn_valid(mfn) || get_page(mfn, d))
+		return -XEN_EINVAL;
+	type = mfn_frame(mfn)->type_info & PGT_TYPE_MASK;
+	if (type == PGT_SEG_DESC &&
+	    (mfn_frame(mfn)->type_info & PGT_COUNT_MASK)) {
+		rc = 0; /* a live descriptor page: only we write it */
+	} else {
+		rc = get_page_type(mfn, PGT_WRITABLE, d);
+		if (rc) {
+			put_page(mfn);
+			return -XEN_EINVAL;
+		}
+	}
+	((uint64_t *)maddr_to_virt(mfn << PAGE_SHIFT))[(ma & 0xfff) / 8] =
+		desc;
+	if (type == PGT_SEG_DESC) {
+		for (unsigned int f = 0; f < v->gdt_frames; f++)
+			if (v->gdt_mfn[f] == mfn)
+				pv_load_gdt(v);
+	} else {
+		put_page_type(mfn);
+	}
+	put_page(mfn);
+	return 0;
+}
