@@ -8,9 +8,15 @@
 #include <stdint.h>
 #include <lamina/domain.h>
 #include <lamina/string.h>
+#include <generated/autoconf.h>
 #include <asm/cpu.h>
+#include <asm/io.h>
 #include <asm/pv_emulate.h>
 #include <asm/uaccess.h>
+
+#ifndef CONFIG_SERIAL_PORT
+#define CONFIG_SERIAL_PORT 0x3f8
+#endif
 
 #define HYP_CPUID_BASE 0x40000000
 #define ABI_VERSION ((4 << 16) | 17)
@@ -78,6 +84,141 @@ static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
 	return table[n & 15];
 }
 
+/* Ports the hypervisor drives itself: no domain gets them. */
+static bool port_reserved(uint32_t port, unsigned int size)
+{
+	static const struct {
+		uint16_t first, last;
+	} reserved[] = {
+		{ 0x20, 0x21 }, /* master PIC */
+		{ 0x40, 0x43 }, /* PIT */
+		{ 0xa0, 0xa1 }, /* slave PIC */
+		{ CONFIG_SERIAL_PORT, CONFIG_SERIAL_PORT + 7 }, /* our console */
+	};
+
+	for (unsigned int i = 0; i < sizeof(reserved) / sizeof(reserved[0]);
+	     i++)
+		if (port <= reserved[i].last &&
+		    port + size - 1 >= reserved[i].first)
+			return true;
+	return false;
+}
+
+static bool port_allowed(struct vcpu *v, uint32_t port, unsigned int size)
+{
+	return port + size <= 0x10000 && !port_reserved(port, size) &&
+	       !cap_check(&v->domain->cspace, CAP_IOPORT, port, size,
+			  CAP_RIGHT_CONTROL);
+}
+
+/* in/out with an immediate port or dx; 0x66 selects 16-bit. */
+static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
+		       const uint8_t *b)
+{
+	unsigned int i = 0, size, port;
+	bool in, opsize16 = false;
+
+	if (b[i] == 0x66) {
+		opsize16 = true;
+		i++;
+	}
+	switch (b[i]) {
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+		port = b[i + 1];
+		in = b[i] < 0xe6;
+		size = (b[i] & 1) ? (opsize16 ? 2 : 4) : 1;
+		i += 2;
+		break;
+	case 0xec: case 0xed: case 0xee: case 0xef:
+		port = regs->rdx & 0xffff;
+		in = b[i] < 0xee;
+		size = (b[i] & 1) ? (opsize16 ? 2 : 4) : 1;
+		i += 1;
+		break;
+	default:
+		return false;
+	}
+	if (!port_allowed(v, port, size))
+		return false; /* the #GP goes to the guest */
+	if (in) {
+		uint32_t val;
+
+		if (size == 1)
+			val = inb(port);
+		else if (size == 2)
+			val = inw(port);
+		else
+			val = inl(port);
+		if (size == 4)
+			regs->rax = val; /* 32-bit writes zero the top half */
+		else
+			regs->rax = (regs->rax & ~((1UL << (size * 8)) - 1)) |
+				    val;
+	} else {
+		if (size == 1)
+			outb(port, regs->rax);
+		else if (size == 2)
+			outw(port, regs->rax);
+		else
+			outl(port, regs->rax);
+	}
+	regs->rip += i;
+	return true;
+}
+
+/*
+ * MSRs a PV kernel may touch: its own segment bases; reading EFER and a
+ * few harmless identification registers. Anything else is #GP, as Xen 4.17
+ * does for unknown MSRs.
+ */
+static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs,
+			bool write)
+{
+	uint32_t msr = regs->rcx;
+	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
+
+	switch (msr) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case 0xc0000102: /* MSR_SHADOW_GS_BASE */
+		if (write) {
+			if ((uint64_t)((int64_t)(val << 16) >> 16) != val)
+				return false;
+			if (msr == MSR_FS_BASE)
+				v->fs_base = val;
+			else if (msr == MSR_GS_BASE)
+				v->gs_base_kernel = val;
+			else
+				v->gs_base_user = val;
+			wrmsr(msr, val);
+		} else {
+			val = msr == MSR_FS_BASE ? v->fs_base :
+			      msr == MSR_GS_BASE ? v->gs_base_kernel :
+						   v->gs_base_user;
+		}
+		break;
+	case MSR_EFER:
+		if (write)
+			return false;
+		val = rdmsr(MSR_EFER);
+		break;
+	case 0x1a0: /* IA32_MISC_ENABLE: reads as zero */
+	case 0x8b: /* microcode revision */
+		if (write)
+			return false;
+		val = 0;
+		break;
+	default:
+		return false;
+	}
+	if (!write) {
+		regs->rax = (uint32_t)val;
+		regs->rdx = val >> 32;
+	}
+	regs->rip += 2;
+	return true;
+}
+
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 {
 	uint8_t b[4];
@@ -85,6 +226,10 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 
 	if (!v->kernel_mode || copy_from_guest(b, regs->rip, sizeof(b)))
 		return false;
+	if (b[0] == 0x0f && (b[1] == 0x30 || b[1] == 0x32))
+		return emulate_msr(v, regs, b[1] == 0x30);
+	if (emulate_io(v, regs, b))
+		return true;
 	if ((b[0] & 0xf0) == 0x40) {
 		rex = b[0];
 		len = 1;

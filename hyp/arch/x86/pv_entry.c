@@ -187,6 +187,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 		if (v->kernel_mode)
 			error_code &= ~4u;
 	}
+	if (vector == 1) {
+		uint64_t dr6;
+
+		asm volatile("mov %%db6, %0" : "=r"(dr6));
+		v->debugreg[6] = dr6; /* what get_debugreg(6) reports */
+	}
 	if (vector == 13 && pv_emulate_privileged(v, regs))
 		return;
 	if (vector == 6 && pv_emulate_forced(v, regs))

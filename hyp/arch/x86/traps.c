@@ -112,6 +112,11 @@ static void fatal_exception(const struct cpu_user_regs *r)
 	panic("fatal %s in the hypervisor", name);
 }
 
+static void clear_debug_status(void)
+{
+	asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
+}
+
 void do_entry(struct cpu_user_regs *regs)
 {
 	unsigned int vector = regs->entry_vector;
@@ -119,6 +124,8 @@ void do_entry(struct cpu_user_regs *regs)
 	if (vector < 32) {
 		if (regs_from_guest(regs))
 			pv_guest_exception(regs);
+		else if (vector == 1)
+			clear_debug_status(); /* a guest watchpoint we touched */
 		else if (!fixup_guest_access(regs))
 			fatal_exception(regs);
 		return;

@@ -33,6 +33,7 @@ struct vcpu {
 	bool syscall_masks_events, failsafe_masks_events;
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
+	uint64_t debugreg[8]; /* set_debugreg */
 	uint64_t gdt_mfn[14]; /* set_gdt frames (FIRST_RESERVED_GDT_PAGE) */
 	unsigned int gdt_frames, gdt_entries;
 
