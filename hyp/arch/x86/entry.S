@@ -43,6 +43,21 @@
 	popq %rdi
 	.endm
 
+/* Switch to the vCPU's stack and build the entry frame a syscall lacks. */
+	.macro SYSCALL_FRAME cs
+	movq %rsp, syscall_guest_rsp(%rip)
+	movq syscall_stack_top(%rip), %rsp
+	pushq $FLAT_SS
+	pushq syscall_guest_rsp(%rip)
+	pushq %r11 /* rflags */
+	pushq $\cs
+	pushq %rcx /* rip */
+	pushq $0
+	movl $VECTOR_SYSCALL_ASM, 4(%rsp)
+	SAVE_GPRS
+	cld
+	.endm
+
 	.text
 	.code64
 
@@ -86,17 +101,7 @@ common_entry:
  */
 	.globl syscall_entry
 syscall_entry:
-	movq %rsp, syscall_guest_rsp(%rip)
-	movq syscall_stack_top(%rip), %rsp
-	pushq $FLAT_SS
-	pushq syscall_guest_rsp(%rip)
-	pushq %r11 /* rflags */
-	pushq $FLAT_CS
-	pushq %rcx /* rip */
-	pushq $0
-	movl $VECTOR_SYSCALL_ASM, 4(%rsp)
-	SAVE_GPRS
-	cld
+	SYSCALL_FRAME FLAT_CS
 	xorl %ebp, %ebp
 	movq %rsp, %rdi
 	call do_syscall
@@ -119,16 +124,7 @@ return_to_guest:
 /* A 32-bit (compatibility mode) syscall: not supported, the guest dies. */
 	.globl syscall32_entry
 syscall32_entry:
-	movq %rsp, syscall_guest_rsp(%rip)
-	movq syscall_stack_top(%rip), %rsp
-	pushq $FLAT_SS
-	pushq syscall_guest_rsp(%rip)
-	pushq %r11
-	pushq $FLAT_CS32
-	pushq %rcx
-	pushq $0
-	movl $VECTOR_SYSCALL_ASM, 4(%rsp)
-	SAVE_GPRS
+	SYSCALL_FRAME FLAT_CS32
 	movq %rsp, %rdi
 	call do_syscall32
 	jmp return_to_guest

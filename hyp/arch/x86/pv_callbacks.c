@@ -17,11 +17,6 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define TRAP_TABLE_MAX_ENTRIES 4096
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
 		       uint64_t a5)
 {
@@ -39,7 +34,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
 			return -XEN_EFAULT;
 		if (!ti.address)
 			return 0;
-		if (!canonical(ti.address))
+		if (!is_canonical(ti.address))
 			return -XEN_EINVAL;
 		ti.cs |= 3;
 		v->traps[ti.vector] = ti;
@@ -52,7 +47,7 @@ static int register_callback(struct vcpu *v, unsigned int type,
 {
 	bool mask = flags & CALLBACKF_mask_events;
 
-	if (address && !canonical(address))
+	if (address && !is_canonical(address))
 		return -XEN_EINVAL;
 	switch (type) {
 	case CALLBACKTYPE_event:
@@ -82,7 +77,7 @@ long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall,
 	struct vcpu *v = current;
 
 	(void)a4, (void)a5;
-	if (!canonical(event) || !canonical(failsafe) || !canonical(syscall))
+	if (!is_canonical(event) || !is_canonical(failsafe) || !is_canonical(syscall))
 		return -XEN_EINVAL;
 	register_callback(v, CALLBACKTYPE_event, 0, event);
 	register_callback(v, CALLBACKTYPE_failsafe, 0, failsafe);
@@ -133,7 +128,7 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3,
 	struct vcpu *v = current;
 
 	(void)a3, (void)a4, (void)a5;
-	if (which != SEGBASE_GS_USER_SEL && !canonical(base))
+	if (which != SEGBASE_GS_USER_SEL && !is_canonical(base))
 		return -XEN_EINVAL;
 	switch (which) {
 	case SEGBASE_FS:

@@ -74,16 +74,6 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_user_regs *regs)
 	return true;
 }
 
-static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-	uint64_t *table[16] = { &regs->rax, &regs->rcx, &regs->rdx, &regs->rbx,
-				&regs->rsp, &regs->rbp, &regs->rsi, &regs->rdi,
-				&regs->r8,  &regs->r9,	&regs->r10, &regs->r11,
-				&regs->r12, &regs->r13, &regs->r14, &regs->r15 };
-
-	return table[n & 15];
-}
-
 /* Ports the hypervisor drives itself: no domain gets them. */
 static bool port_reserved(uint32_t port, unsigned int size)
 {
@@ -182,7 +172,7 @@ static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs,
 	case MSR_GS_BASE:
 	case 0xc0000102: /* MSR_SHADOW_GS_BASE */
 		if (write) {
-			if ((uint64_t)((int64_t)(val << 16) >> 16) != val)
+			if (!is_canonical(val))
 				return false;
 			if (msr == MSR_FS_BASE)
 				v->fs_base = val;
@@ -257,7 +247,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 		default:
 			return false;
 		}
-		*gpr(regs, reg) = val;
+		*guest_gpr(regs, reg) = val;
 		regs->rip += len + 3;
 		return true;
 	}

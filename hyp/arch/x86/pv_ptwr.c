@@ -29,16 +29,6 @@ struct store {
 	int64_t imm; /* for c7 */
 };
 
-static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
-{
-	uint64_t *t[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx,
-			    &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-			    &r->r8,  &r->r9,  &r->r10, &r->r11,
-			    &r->r12, &r->r13, &r->r14, &r->r15 };
-
-	return t[n & 15];
-}
-
 /* Length of ModRM + SIB + displacement starting at p[0]. */
 static unsigned int modrm_len(const uint8_t *p)
 {
@@ -138,7 +128,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 		return false;
 	slot = (uint64_t *)maddr_to_virt(mfn << PAGE_SHIFT) +
 	       ((addr & (PAGE_SIZE - 1)) / 8);
-	val = s.opcode == 0xc7 ? (uint64_t)s.imm : *gpr(regs, s.reg);
+	val = s.opcode == 0xc7 ? (uint64_t)s.imm : *guest_gpr(regs, s.reg);
 	if (s.opcode == 0xb1 && *slot != regs->rax) {
 		/* cmpxchg that does not match: load the entry, clear ZF. */
 		regs->rax = *slot;
@@ -153,7 +143,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 				    false))
 			return false;
 		if (s.opcode == 0x87)
-			*gpr(regs, s.reg) = old;
+			*guest_gpr(regs, s.reg) = old;
 		if (s.opcode == 0xb1)
 			regs->rflags |= RFLAGS_ZF;
 	}

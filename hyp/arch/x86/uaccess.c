@@ -7,18 +7,13 @@
 extern char guest_copy_insn[], guest_copy_fault[];
 size_t raw_guest_copy(void *dst, const void *src, size_t len);
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 bool guest_range_ok(uint64_t va, size_t len)
 {
 	uint64_t last = va + len - 1;
 
 	if (!len)
 		return true;
-	if (last < va || !canonical(va) || !canonical(last))
+	if (last < va || !is_canonical(va) || !is_canonical(last))
 		return false;
 	/* Both ends in one half, and neither touching the hypervisor range. */
 	if ((va >> 63) != (last >> 63))

@@ -22,4 +22,15 @@ static inline int regs_from_guest(const struct cpu_user_regs *r)
 	return (r->cs & 3) == 3;
 }
 
+/* General register n in instruction-encoding order (rax=0 .. r15=15). */
+static inline uint64_t *guest_gpr(struct cpu_user_regs *r, unsigned int n)
+{
+	uint64_t *const t[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx,
+				  &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+				  &r->r8,  &r->r9,  &r->r10, &r->r11,
+				  &r->r12, &r->r13, &r->r14, &r->r15 };
+
+	return t[n & 15];
+}
+
 #endif

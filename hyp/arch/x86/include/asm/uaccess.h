@@ -12,6 +12,12 @@
 #include <stdint.h>
 #include <asm/regs.h>
 
+/* 48-bit canonical: bits 63..47 all equal. */
+static inline bool is_canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
 /* Is [va, va + len) a range a guest may name (canonical, not ours)? */
 bool guest_range_ok(uint64_t va, size_t len);
 
