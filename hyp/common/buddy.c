@@ -172,6 +172,21 @@ int buddy_free(struct buddy *b, uint64_t pfn, unsigned int order)
 	return 0;
 }
 
+int buddy_split(struct buddy *b, uint64_t pfn, unsigned int order)
+{
+	if (order > BUDDY_MAX_ORDER || pfn >= b->nr_frames ||
+	    pfn + BLOCK(order) > b->nr_frames)
+		return -EINVAL;
+	if (!(b->frames[pfn].flags & FRAME_ALLOC_HEAD) ||
+	    b->frames[pfn].order != order)
+		return -ENOENT;
+	for (uint64_t i = 0; i < BLOCK(order); i++) {
+		b->frames[pfn + i].flags = FRAME_ALLOC_HEAD;
+		b->frames[pfn + i].order = 0;
+	}
+	return 0;
+}
+
 uint64_t buddy_free_frames(const struct buddy *b)
 {
 	return b->free_frames;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <lamina/bootinfo.h>
 #include <lamina/domain.h>
+#include <lamina/heap.h>
 #include <lamina/hypercall.h>
 #include <lamina/mm.h>
 #include <lamina/string.h>
@@ -106,6 +107,123 @@ static long reservation(struct domain *d, unsigned int cmd, uint64_t arg)
 	return i;
 }
 
+#define EXCHANGE_MAX_ORDER 9 /* 2 MiB extents at most */
+
+/* A whole input extent must be the domain's and otherwise unused. */
+static bool extent_stealable(struct domain *d, uint64_t mfn, unsigned int n)
+{
+	for (uint64_t k = 0; k < n; k++) {
+		struct frame *f;
+
+		if (!mfn_valid(mfn + k))
+			return false;
+		f = mfn_frame(mfn + k);
+		if (f->owner != d->domid || f->count_info != (PGC_ALLOCATED | 1) ||
+		    (f->type_info & PGT_COUNT_MASK))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * XENMEM_exchange: trade extents for others of another size or below an
+ * address limit (how a PV kernel gets DMA-able, machine-contiguous
+ * memory). Pages are moved one input/output group at a time.
+ */
+static long exchange(struct domain *d, uint64_t arg)
+{
+	struct xen_memory_exchange x;
+	unsigned int in_order, out_order, bits;
+	uint64_t total, group_in, group_out, max_pfn, *in_mfn;
+	long rc;
+
+	if (copy_from_guest(&x, arg, sizeof(x)))
+		return -XEN_EFAULT;
+	in_order = x.in.extent_order;
+	out_order = x.out.extent_order;
+	if (in_order > EXCHANGE_MAX_ORDER || out_order > EXCHANGE_MAX_ORDER)
+		return -XEN_EPERM;
+	if ((x.in.nr_extents << in_order) != (x.out.nr_extents << out_order) ||
+	    x.in.nr_extents >> (63 - in_order) || x.nr_exchanged > x.in.nr_extents)
+		return -XEN_EINVAL;
+	if ((x.in.domid != DOMID_SELF && x.in.domid != d->domid) ||
+	    (x.out.domid != DOMID_SELF && x.out.domid != d->domid))
+		return -XEN_EPERM;
+	bits = XENMEMF_get_address_bits(x.out.mem_flags);
+	max_pfn = bits && bits < 52 ? 1UL << (bits - PAGE_SHIFT) : ~0UL;
+	/* A group: the least whole number of extents on both sides. */
+	group_in = in_order >= out_order ? 1 : 1UL << (out_order - in_order);
+	group_out = in_order >= out_order ? 1UL << (in_order - out_order) : 1;
+	total = x.in.nr_extents;
+
+	in_mfn = kmalloc(sizeof(uint64_t) << EXCHANGE_MAX_ORDER);
+	if (!in_mfn)
+		return -XEN_ENOMEM;
+	while (x.nr_exchanged < total) {
+		uint64_t first = x.nr_exchanged, n = 0;
+		uint8_t *block;
+
+		for (uint64_t e = 0; e < group_in; e++) {
+			uint64_t mfn;
+
+			if (copy_from_guest(&mfn, x.in.extent_start.addr +
+							  (first + e) * 8,
+					    8))
+				goto fault;
+			if (!extent_stealable(d, mfn, 1u << in_order))
+				goto fail;
+			for (uint64_t k = 0; k < (1u << in_order); k++, n++)
+				in_mfn[n] = mfn + k;
+		}
+		block = alloc_frames_below(out_order + __builtin_ctzl(group_out),
+					   max_pfn);
+		if (!block)
+			goto nomem;
+		for (uint64_t k = 0; k < n; k++) {
+			uint64_t new_mfn = (virt_to_maddr(block) >> PAGE_SHIFT) + k;
+
+			memset(block + k * PAGE_SIZE, 0, PAGE_SIZE);
+			assign_frame(new_mfn, d, 0);
+			/* The old frame leaves the domain. */
+			mfn_frame(in_mfn[k])->count_info &= ~PGC_ALLOCATED;
+			m2p[in_mfn[k]] = ~0UL;
+			put_page(in_mfn[k]);
+		}
+		/* PV: each output slot gives the pfn the extent will back
+		 * (the M2P is set from it) and gets the new mfn, as Xen. */
+		for (uint64_t e = 0; e < group_out; e++) {
+			uint64_t out_mfn = (virt_to_maddr(block) >> PAGE_SHIFT) +
+					   (e << out_order);
+			uint64_t slot = x.out.extent_start.addr +
+					(first / group_in * group_out + e) * 8;
+			uint64_t gpfn;
+
+			if (copy_from_guest(&gpfn, slot, 8))
+				goto fault;
+			for (uint64_t k = 0; k < (1u << out_order); k++)
+				m2p[out_mfn + k] = gpfn + k;
+			if (copy_to_guest(slot, &out_mfn, 8))
+				goto fault;
+		}
+		x.nr_exchanged += group_in;
+	}
+	rc = 0;
+	goto out;
+fault:
+	rc = -XEN_EFAULT;
+	goto out;
+fail:
+	rc = -XEN_EINVAL;
+	goto out;
+nomem:
+	rc = -XEN_ENOMEM;
+out:
+	kfree(in_mfn);
+	if (copy_to_guest(arg, &x, sizeof(x)))
+		return -XEN_EFAULT;
+	return rc;
+}
+
 struct e820_entry {
 	uint64_t addr, size;
 	uint32_t type;
@@ -196,6 +314,12 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 
 		return copy_to_guest(arg, &m, sizeof(m));
 	}
+	case XENMEM_exchange:
+		return exchange(d, arg);
+	case XENMEM_add_to_physmap:
+	case XENMEM_add_to_physmap_batch:
+		/* Physmap edits are for translated guests; PV has none. */
+		return -XEN_EACCES;
 	case XENMEM_memory_map:
 		return memory_map(d, arg, false);
 	case XENMEM_machine_memory_map:

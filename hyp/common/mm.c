@@ -111,6 +111,21 @@ void *alloc_hyp_pages(unsigned int order)
 	return buddy_pages(order);
 }
 
+void *alloc_frames_below(unsigned int order, uint64_t max_pfn)
+{
+	unsigned long flags;
+	int64_t pfn;
+
+	spin_lock_irqsave(&buddy_lock, flags);
+	pfn = buddy_alloc_below(&buddy, order, max_pfn);
+	if (pfn != BUDDY_NO_FRAME)
+		BUG_ON(buddy_split(&buddy, pfn, order));
+	spin_unlock_irqrestore(&buddy_lock, flags);
+	if (pfn == BUDDY_NO_FRAME)
+		return NULL;
+	return maddr_to_virt((uint64_t)pfn << PAGE_SHIFT);
+}
+
 void free_hyp_pages(void *p, unsigned int order)
 {
 	buddy_return(p, order);

@@ -56,6 +56,13 @@ int64_t buddy_alloc_below(struct buddy *b, unsigned int order,
  */
 int buddy_free(struct buddy *b, uint64_t pfn, unsigned int order);
 
+/*
+ * Turn an allocated block of 2^order frames into 2^order allocated single
+ * frames, each freed on its own later. -ENOENT if pfn heads no allocated
+ * block of that order. Nothing changes on error.
+ */
+int buddy_split(struct buddy *b, uint64_t pfn, unsigned int order);
+
 uint64_t buddy_free_frames(const struct buddy *b);
 
 /*

@@ -25,6 +25,11 @@ uint64_t alloc_pt_page(void);
 /* Whole pages for the hypervisor's own use (direct-mapped). */
 void *alloc_hyp_pages(unsigned int order);
 void free_hyp_pages(void *p, unsigned int order);
+/*
+ * 2^order machine-contiguous frames ending below max_pfn, each freed on
+ * its own (free_hyp_pages(.., 0)); for DMA-able exchanges. NULL if none.
+ */
+void *alloc_frames_below(unsigned int order, uint64_t max_pfn);
 uint64_t free_frames(void);
 
 #endif

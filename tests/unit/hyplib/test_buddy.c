@@ -294,3 +294,26 @@ TEST(buddy_check_finds_corruption)
 	CHECK_EQ(buddy_free(&b, (uint64_t)p, 0), 0);
 	free(f);
 }
+
+TEST(buddy_split_frees_frame_by_frame)
+{
+	struct frame *f = new_frames(64);
+	int64_t pfn;
+
+	CHECK_EQ(buddy_add_range(&b, 0, 64), 0);
+	pfn = buddy_alloc(&b, 3);
+	CHECK(pfn >= 0);
+	/* Wrong order, or not a block head: refused, nothing changes. */
+	CHECK_EQ(buddy_split(&b, pfn, 2), -ENOENT);
+	CHECK_EQ(buddy_split(&b, pfn + 1, 3), -ENOENT);
+	CHECK_EQ(buddy_split(&b, pfn, 3), 0);
+	/* The whole block can no longer be freed at once ... */
+	CHECK_EQ(buddy_free(&b, pfn, 3), -EINVAL);
+	/* ... but each frame can, in any order, and they merge back. */
+	for (int i = 7; i >= 0; i--)
+		CHECK_EQ(buddy_free(&b, pfn + i, 0), 0);
+	CHECK_EQ(buddy_free_frames(&b), 64);
+	CHECK_EQ(buddy_check(&b), 0);
+	CHECK_EQ(buddy_alloc(&b, 6), 0);
+	free(f);
+}
