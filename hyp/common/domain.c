@@ -35,6 +35,14 @@ struct domain *domain_lookup(domid_t domid)
 	return domid < CONFIG_MAX_DOMAINS ? domains[domid] : NULL;
 }
 
+bool domains_alive(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->state == DOMAIN_RUNNING)
+			return true;
+	return false;
+}
+
 struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 {
 	struct vcpu *v;

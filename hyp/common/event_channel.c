@@ -10,6 +10,7 @@
 #include <lamina/event.h>
 #include <lamina/heap.h>
 #include <lamina/hypercall.h>
+#include <lamina/sched.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
@@ -48,6 +49,14 @@ static bool test_and_set(volatile uint64_t *word, unsigned int bit)
 	       (1UL << bit);
 }
 
+/* Raise the upcall for a pending word and wake the vCPU. */
+static void notify_vcpu(struct vcpu *v, unsigned int word)
+{
+	if (!test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
+		v->vcpu_info->evtchn_upcall_pending = 1;
+	vcpu_wake(v);
+}
+
 /* Mark port pending in d and notify its vCPU unless masked. */
 static void set_pending(struct domain *d, uint32_t port)
 {
@@ -58,10 +67,15 @@ static void set_pending(struct domain *d, uint32_t port)
 
 	if (test_and_set(&si->evtchn_pending[word], bit))
 		return;
+	/* A poller waits for any of its ports, masked ones included. */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i]->polling) {
+			d->vcpu[i]->polling = false;
+			vcpu_wake(d->vcpu[i]);
+		}
 	if (si->evtchn_mask[word] & (1UL << bit) || !v)
 		return;
-	if (!test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
-		v->vcpu_info->evtchn_upcall_pending = 1;
+	notify_vcpu(v, word);
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq)
@@ -210,9 +224,8 @@ static long evtchn_unmask(struct domain *d, uint32_t port)
 	__atomic_fetch_and(&si->evtchn_mask[word], ~(1UL << bit),
 			   __ATOMIC_SEQ_CST);
 	/* Pending while masked: deliver now. */
-	if (v && (si->evtchn_pending[word] & (1UL << bit)) &&
-	    !test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
-		v->vcpu_info->evtchn_upcall_pending = 1;
+	if (v && (si->evtchn_pending[word] & (1UL << bit)))
+		notify_vcpu(v, word);
 	return 0;
 }
 

@@ -1,45 +1,104 @@
 // SPDX-License-Identifier: MIT
 /*
- * Which vCPU runs. For now: the boot domains' vCPUs in turn on the boot
- * CPU; the credit scheduler and other CPUs come with the SMP work.
+ * Which vCPU runs on this CPU: round robin over runnable vCPUs with a
+ * time slice, vCPUs that block (SCHEDOP_block/poll) leave the run queue
+ * until an event or their timer wakes them, and the idle loop runs when
+ * nothing can. Switches happen only on the way back to a guest, where the
+ * whole guest state is the frame at the top of the vCPU's own stack.
  */
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
-#include <lamina/timer.h>
-#include <asm/uaccess.h>
-#include <xen/errno.h>
-#include <xen/sched.h>
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/sched.h>
 #include <lamina/shutdown.h>
+#include <lamina/timer.h>
 #include <asm/cpu.h>
 #include <asm/pv.h>
 #include <asm/time.h>
+#include <asm/uaccess.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
 
 #define TICK_HZ 100
+#define SLICE_TICKS 3 /* 30 ms */
+#define POLL_MAX_PORTS 128
 
 extern char boot_stack_top[];
 
-static struct vcpu *pick_runnable(void)
-{
-	for (unsigned int i = 0; i < CONFIG_MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
+static bool need_resched;
+static uint64_t slice_start;
 
-		if (!d || d->state != DOMAIN_RUNNING)
-			continue;
-		for (unsigned int j = 0; j < d->nr_vcpus; j++)
-			if (d->vcpu[j] && d->vcpu[j]->running)
-				return d->vcpu[j];
+bool vcpu_runnable(const struct vcpu *v)
+{
+	return v && v->running && !v->blocked &&
+	       v->domain->state == DOMAIN_RUNNING;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	if (v->blocked) {
+		v->blocked = false;
+		need_resched = true;
+	}
+}
+
+/* Every vCPU in a fixed order: domain id, then vCPU id. */
+static struct vcpu *vcpu_at(unsigned int i)
+{
+	struct domain *d = domains[i / MAX_VIRT_CPUS];
+
+	return d ? d->vcpu[i % MAX_VIRT_CPUS] : NULL;
+}
+
+#define NR_SLOTS (CONFIG_MAX_DOMAINS * MAX_VIRT_CPUS)
+
+/* The next runnable vCPU after prev (prev itself last), or NULL. */
+static struct vcpu *pick_next(const struct vcpu *prev)
+{
+	unsigned int start = 0;
+
+	if (prev)
+		start = prev->domain->domid * MAX_VIRT_CPUS + prev->vcpu_id + 1;
+	for (unsigned int k = 0; k < NR_SLOTS; k++) {
+		struct vcpu *v = vcpu_at((start + k) % NR_SLOTS);
+
+		if (vcpu_runnable(v))
+			return v;
 	}
 	return NULL;
 }
 
+/* From the timer interrupt: fire vCPU timers, end the current slice. */
+void sched_tick(void)
+{
+	for (unsigned int i = 0; i < NR_SLOTS; i++) {
+		struct vcpu *v = vcpu_at(i);
+
+		if (v && v->running)
+			timer_check_expired(v);
+	}
+	if (current && ticks - slice_start >= SLICE_TICKS)
+		need_resched = true;
+}
+
+static void __attribute__((noreturn)) run(struct vcpu *v)
+{
+	need_resched = false;
+	slice_start = ticks;
+	pv_start_vcpu(v);
+}
+
 void idle_loop(void)
 {
+	static bool announced;
+
 	current = NULL;
-	pr_info("Idle: no domains to run; waiting for domains.\n");
-	if (opt.idle_exit) {
+	if (!announced) {
+		announced = true;
+		pr_info("Idle: no domains to run; waiting for domains.\n");
+	}
+	if (opt.idle_exit && !pick_next(NULL) && !domains_alive()) {
 		/* Let the tick run a little first: it shows the timer works. */
 		uint64_t start = ticks;
 		uint64_t t0 = system_time_ns();
@@ -51,8 +110,15 @@ void idle_loop(void)
 			(unsigned long)((system_time_ns() - t0) / 1000000));
 		machine_shutdown(SHUTDOWN_POWEROFF);
 	}
-	for (;;)
+	for (;;) {
+		struct vcpu *v;
+
+		irq_disable();
+		v = pick_next(NULL);
+		if (v)
+			run(v);
 		safe_halt();
+	}
 }
 
 static void __attribute__((noreturn)) idle_on_boot_stack(void)
@@ -68,33 +134,73 @@ static void __attribute__((noreturn)) idle_on_boot_stack(void)
 
 void scheduler_start(void)
 {
-	struct vcpu *v = pick_runnable();
+	struct vcpu *v = pick_next(NULL);
 
 	if (v)
-		pv_start_vcpu(v);
+		run(v);
 	idle_loop();
 }
 
-void schedule_from_dead_vcpu(void)
+/*
+ * On the way back to current's guest: keep running it, or save it (its
+ * frame is regs) and switch to another vCPU or to idle.
+ */
+void schedule(struct cpu_user_regs *regs)
 {
-	struct vcpu *v = pick_runnable();
+	struct vcpu *prev = current, *next;
 
-	irq_disable();
-	if (v)
-		pv_start_vcpu(v);
+	if (vcpu_runnable(prev) && !need_resched)
+		return;
+	next = pick_next(prev);
+	if (next == prev) {
+		need_resched = false;
+		slice_start = ticks;
+		return;
+	}
+	pv_save_vcpu(prev, regs);
+	if (next)
+		run(next);
 	idle_on_boot_stack();
+}
+
+static bool port_pending(struct domain *d, uint32_t port)
+{
+	return port < 4096 &&
+	       (d->shared_info->evtchn_pending[port / 64] & (1UL << (port % 64)));
+}
+
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+	struct sched_poll p;
+	uint32_t ports[POLL_MAX_PORTS];
+
+	if (copy_from_guest(&p, arg, sizeof(p)))
+		return -XEN_EFAULT;
+	if (p.nr_ports > POLL_MAX_PORTS)
+		return -XEN_EINVAL;
+	if (copy_from_guest(ports, p.ports.addr, p.nr_ports * sizeof(ports[0])))
+		return -XEN_EFAULT;
+	for (uint32_t i = 0; i < p.nr_ports; i++) {
+		if (ports[i] >= 4096)
+			return -XEN_EINVAL;
+		if (port_pending(v->domain, ports[i]))
+			return 0;
+	}
+	if (p.timeout && p.timeout <= system_time_ns())
+		return 0;
+	/* Any event for the domain wakes a poller, masked or not. */
+	v->polling = true;
+	v->poll_deadline_ns = p.timeout;
+	v->blocked = true;
+	return 0;
 }
 
 static long sched_block(struct vcpu *v)
 {
 	/* Blocking re-enables event delivery, then waits for an event. */
 	v->vcpu_info->evtchn_upcall_mask = 0;
-	while (!v->vcpu_info->evtchn_upcall_pending) {
-		if (timer_check_expired(v))
-			break;
-		safe_halt();
-		irq_disable();
-	}
+	if (!v->vcpu_info->evtchn_upcall_pending)
+		v->blocked = true;
 	return 0;
 }
 
@@ -107,9 +213,12 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	(void)a3, (void)a4, (void)a5;
 	switch (cmd) {
 	case SCHEDOP_yield:
+		need_resched = true;
 		return 0;
 	case SCHEDOP_block:
 		return sched_block(v);
+	case SCHEDOP_poll:
+		return sched_poll(v, arg);
 	case SCHEDOP_shutdown:
 		if (copy_from_guest(&sd, arg, sizeof(sd)))
 			return -XEN_EFAULT;

@@ -4,12 +4,19 @@
 #include <lamina/domain.h>
 #include <lamina/event.h>
 #include <lamina/hypercall.h>
+#include <lamina/sched.h>
 #include <lamina/timer.h>
 #include <asm/time.h>
 
 bool timer_check_expired(struct vcpu *v)
 {
-	if (!v->timer_deadline_ns || system_time_ns() < v->timer_deadline_ns)
+	uint64_t now = system_time_ns();
+
+	if (v->polling && v->poll_deadline_ns && now >= v->poll_deadline_ns) {
+		v->polling = false;
+		vcpu_wake(v);
+	}
+	if (!v->timer_deadline_ns || now < v->timer_deadline_ns)
 		return false;
 	v->timer_deadline_ns = 0;
 	evtchn_send_virq(v, VIRQ_TIMER);

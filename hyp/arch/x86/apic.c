@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
+#include <lamina/sched.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -106,6 +107,7 @@ static void timer_interrupt(struct cpu_user_regs *regs)
 	(void)regs;
 	ticks++;
 	lapic_eoi();
+	sched_tick();
 }
 
 uint64_t lapic_timer_hz;

@@ -161,7 +161,7 @@ long do_fpu_taskswitch(uint64_t set, uint64_t a2, uint64_t a3, uint64_t a4,
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	/* One vCPU owns this CPU's FPU: the real TS is the guest's. */
 	if (set)
-		write_cr0(read_cr0() | (1UL << 3));
+		write_cr0(read_cr0() | CR0_TS);
 	else
 		asm volatile("clts");
 	return 0;

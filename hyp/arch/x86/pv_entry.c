@@ -88,6 +88,32 @@ void toggle_guest_mode(struct vcpu *v)
 	load_guest_cr3(v);
 }
 
+static void fpu_save(struct vcpu *v)
+{
+	v->fpu_ts = read_cr0() & CR0_TS;
+	asm volatile("clts; fxsave64 %0" : "=m"(v->fpu));
+	v->fpu_initialised = true;
+}
+
+static void fpu_restore(struct vcpu *v)
+{
+	asm volatile("clts");
+	if (v->fpu_initialised)
+		asm volatile("fxrstor64 %0" : : "m"(v->fpu));
+	else
+		asm volatile("fninit");
+	if (v->fpu_ts)
+		write_cr0(read_cr0() | CR0_TS);
+}
+
+void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
+{
+	if (!v)
+		return;
+	memcpy(&v->regs, regs, ENTRY_FRAME_SIZE);
+	fpu_save(v);
+}
+
 void pv_start_vcpu(struct vcpu *v)
 {
 	struct cpu_user_regs *frame;
@@ -100,6 +126,7 @@ void pv_start_vcpu(struct vcpu *v)
 	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
 	load_guest_cr3(v);
 	pv_load_gdt(v);
+	fpu_restore(v);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
 	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
 	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);
@@ -289,11 +316,11 @@ static void sanitize_frame(struct cpu_user_regs *regs)
 
 void prepare_return_to_guest(struct cpu_user_regs *regs)
 {
-	struct vcpu *v = current;
+	struct vcpu *v;
 	struct vcpu_info *vi;
 
-	if (!v || v->domain->state != DOMAIN_RUNNING)
-		schedule_from_dead_vcpu();
+	schedule(regs); /* may not come back: another vCPU or idle runs */
+	v = current;
 	vi = v->vcpu_info;
 	if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
 	    v->event_callback)

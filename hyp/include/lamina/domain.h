@@ -20,6 +20,9 @@ struct vcpu {
 	struct domain *domain;
 	unsigned int vcpu_id;
 	bool running; /* has been started and not shut down */
+	bool blocked; /* waiting for an event (SCHEDOP_block/poll) */
+	bool polling; /* SCHEDOP_poll: any event of the domain wakes it */
+	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */
 	bool kernel_mode; /* guest kernel (true) or guest user (false) */
 
 	/* Guest state while not on a CPU; the live frame while running. */
@@ -40,6 +43,9 @@ struct vcpu {
 	struct vcpu_info *vcpu_info; /* in shared_info (or registered) */
 	uint64_t timer_deadline_ns; /* set_timer_op; 0 = none */
 	uint16_t virq_port[24]; /* NR_VIRQS: bound port, 0 = none */
+	/* FXSAVE image while not on a CPU; the virtual CR0.TS. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	bool fpu_initialised, fpu_ts;
 	uint8_t hyp_stack_order;
 	void *hyp_stack; /* this vCPU's hypervisor stack */
 };
@@ -83,6 +89,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Kill a domain for a fault it caused (never for the hypervisor's). */
 void domain_crash(struct domain *d, const char *why);
+
+/* Is any domain still running (not shut down)? */
+bool domains_alive(void);
 
 /* The vCPU running on this CPU, NULL in the idle loop. */
 extern struct vcpu *current;

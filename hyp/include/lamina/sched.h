@@ -2,10 +2,17 @@
 #ifndef LAMINA_SCHED_H
 #define LAMINA_SCHED_H
 
+#include <stdbool.h>
 #include <lamina/domain.h>
+#include <asm/regs.h>
 
-/* The vCPU on this CPU can no longer run: pick another or go idle. */
-__attribute__((noreturn)) void schedule_from_dead_vcpu(void);
+/* On the way back to the guest: maybe switch (saving regs) or idle. */
+void schedule(struct cpu_user_regs *regs);
+/* From the timer interrupt. */
+void sched_tick(void);
+bool vcpu_runnable(const struct vcpu *v);
+/* An event or timer for a blocked vCPU: make it runnable again. */
+void vcpu_wake(struct vcpu *v);
 /* Run the boot domains; never returns. */
 __attribute__((noreturn)) void scheduler_start(void);
 /* Idle: wait for interrupts, power off when idle_exit asks for it. */

@@ -9,6 +9,7 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_APIC_BASE 0x0000001b
 
+#define CR0_TS (1UL << 3)
 #define CR0_WP (1UL << 16)
 #define CR4_PGE (1UL << 7)
 #define CR4_OSFXSR (1UL << 9)

@@ -13,6 +13,8 @@ void do_syscall(struct cpu_user_regs *regs);
 void do_syscall32(struct cpu_user_regs *regs);
 void prepare_return_to_guest(struct cpu_user_regs *regs);
 
+/* Keep v's state (its entry frame, FPU) while another vCPU runs. */
+void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs);
 /* Switch this CPU to run v (its page tables, stacks) and enter it. */
 __attribute__((noreturn)) void pv_start_vcpu(struct vcpu *v);
 
