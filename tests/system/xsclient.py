@@ -213,6 +213,7 @@ class Daemon:
                 "--log-file", self.log, "--pid-file", self.pidfile]
         if test_mode:
             args.append("--test-mode")
+        self.stopped = False
         self.errfile = open(os.path.join(tmpdir, "stderr"), "w+")
         self.proc = subprocess.Popen(args + list(extra),
                                      stdout=self.errfile,
@@ -257,6 +258,7 @@ class Daemon:
 
     def stop(self):
         """SIGTERM, then the exit status (None if it had to be killed)."""
+        self.stopped = True
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -265,7 +267,8 @@ class Daemon:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
                 return None
-        self.errfile.close()
+        if not self.errfile.closed:
+            self.errfile.close()
         return self.proc.returncode
 
 
@@ -280,7 +283,7 @@ def _run_daemon(binary, test_mode):
         try:
             yield d
         finally:
-            alive = d.proc.poll() is None
+            alive = d.stopped or d.proc.poll() is None
             rc = d.stop()
             # Shown by pytest only when the test failed.
             print("---- lamstored log tail ----\n" + d.log_tail())

@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: MIT
+"""lamstored as a daemon: start-up and shutdown, and clients that
+misbehave: floods of requests, of watches, of events, and garbage."""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from xsclient import (HDR, READ, WRITE, Client, XsError, daemon,  # noqa
+                      lamstored_bin, tdaemon, wait_for, xs_tool)
+
+
+def test_forks_writes_pid_and_shuts_down_cleanly(lamstored_bin, tmp_path):
+    # Like xenstored, it creates the socket's directory (one level).
+    sock = str(tmp_path / "xenstored" / "socket")
+    pidfile = str(tmp_path / "pid")
+    r = subprocess.run([lamstored_bin, "--socket", sock, "--pid-file",
+                        pidfile], timeout=10, capture_output=True)
+    # The parent returns once the daemon serves.
+    assert r.returncode == 0, r.stderr
+    with open(pidfile) as f:
+        pid = int(f.read())
+    try:
+        with Client(sock) as c:
+            assert c.directory("/") == ["tool"]
+        assert oct(os.stat(sock).st_mode & 0o777) == "0o600"
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    wait_for(lambda: not os.path.exists(pidfile), 5, "pid file removal")
+    assert not os.path.exists(sock)
+    wait_for(lambda: not os.path.exists("/proc/%d" % pid) or
+             open("/proc/%d/stat" % pid).read().split()[2] == "Z",
+             5, "daemon exit")
+
+
+def test_usage(lamstored_bin):
+    r = subprocess.run([lamstored_bin, "--help"], capture_output=True,
+                       text=True, timeout=10)
+    assert r.returncode == 0 and "--socket" in r.stdout
+    r = subprocess.run([lamstored_bin, "--bogus"], capture_output=True,
+                       text=True, timeout=10)
+    assert r.returncode == 2 and "usage:" in r.stderr
+    r = subprocess.run([lamstored_bin, "--no-fork", "--socket",
+                        "/nonexistent-dir/deeper/socket"],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 1 and "cannot listen" in r.stderr
+
+
+def test_test_hook_is_off_by_default(daemon):
+    c = daemon.client()
+    with pytest.raises(XsError) as e:
+        c.become(5)
+    assert e.value.name == "EINVAL"
+    # Without Xen devices, INTRODUCE cannot map a guest's page.
+    with pytest.raises(XsError):
+        c.introduce(5, 0, 1)
+    assert c.callv(17, "5") == b"F\0"
+
+
+def test_sigterm_with_clients_connected(daemon):
+    clients = [daemon.client() for _ in range(5)]
+    clients[0].watch("/x", "t")
+    t = clients[1].start()
+    clients[1].write("/y", "1", tx=t)
+    assert daemon.stop() == 0
+    assert not os.path.exists(daemon.sock)
+    assert "shutting down on signal 15" in daemon.log_tail()
+
+
+def test_oversized_message_drops_only_that_client(daemon):
+    bad, good = daemon.client(), daemon.client()
+    bad.send_raw(HDR.pack(WRITE, 1, 0, 4097))
+    with pytest.raises((ConnectionError, OSError)):
+        bad.reply(1, timeout=5)
+    assert good.directory("/") == ["tool"]
+
+
+def test_stalled_partial_message_blocks_nobody(daemon):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(daemon.sock)
+    s.sendall(HDR.pack(READ, 1, 0, 100)[:10])   # half a header, then quiet
+    good = daemon.client(timeout=2)
+    for i in range(50):
+        good.write("/p%d" % i, "v")
+    s.close()
+
+
+def test_request_flood_is_bounded_and_others_served(daemon):
+    c0 = daemon.client()
+    c0.write("/big", "z" * 4000)
+    rss0 = daemon.rss_kib()
+    flood = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    flood.connect(daemon.sock)
+    flood.setblocking(False)
+    msg = HDR.pack(READ, 1, 0, 5) + b"/big\0"
+    sent = 0
+    deadline = time.monotonic() + 10
+    burst = msg * 256
+    # Pump requests, never read a reply, until the daemon pushes back.
+    stalls = 0
+    while time.monotonic() < deadline and stalls < 50:
+        try:
+            sent += flood.send(burst)
+        except BlockingIOError:
+            stalls += 1
+            time.sleep(0.01)
+    assert stalls >= 50, "the daemon never pushed back"
+    # Unbounded queueing would hold sent/21 replies of 4 KiB each.
+    assert sent // len(msg) > 5000
+    other = daemon.client(timeout=3)
+    t0 = time.monotonic()
+    for i in range(100):
+        assert other.read("/big") == b"z" * 4000
+    assert time.monotonic() - t0 < 3
+    assert daemon.rss_kib() - rss0 < 16 * 1024
+    flood.close()
+    assert other.read("/big")[:1] == b"z"
+
+
+def test_watch_flood_is_bounded(tdaemon):
+    c = tdaemon.client()
+    token = "t" * 2000
+    count = 0
+    with pytest.raises(XsError) as e:
+        for i in range(100000):
+            c.watch("/w%d" % i, token)
+            count += 1
+            c.events.clear()
+    # dom0 has no watch quota in Xen; we bound its watch memory (4 MiB).
+    assert e.value.name == "E2BIG"
+    assert 1000 < count < 3000
+    g = tdaemon.client()
+    g.become(9)
+    n = 0
+    with pytest.raises(XsError) as e:
+        for i in range(1000):
+            g.watch("/g%d" % i, "t")
+            n += 1
+    assert e.value.name == "E2BIG" and n == 129
+
+
+def test_event_flood_to_a_sleeping_watcher(tdaemon):
+    sleeper = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sleeper.connect(tdaemon.sock)
+    payload = b"/ev\0" + b"t" * 1000 + b"\0"
+    sleeper.sendall(HDR.pack(4, 1, 0, len(payload)) + payload)
+    writer = tdaemon.client(timeout=3)
+    writer.write("/ev", "")
+    time.sleep(0.2)
+    rss0 = tdaemon.rss_kib()
+    t0 = time.monotonic()
+    value = "v" * 100
+    for i in range(20000):
+        writer.write("/ev/k%d" % i, value)
+    elapsed = time.monotonic() - t0
+    # The writer never waits for the sleeper...
+    assert elapsed < 30
+    # ...and the sleeper's backlog is capped (events beyond are dropped).
+    assert tdaemon.rss_kib() - rss0 < 24 * 1024
+    with open(tdaemon.log) as f:
+        assert "events dropped" in f.read()
+    sleeper.close()
