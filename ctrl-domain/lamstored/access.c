@@ -150,8 +150,10 @@ int access_create(struct access *a, const char *path, const void *data,
 	 * Build top-down; made[levels] is the existing parent with its new
 	 * child, made[0] the new leaf. New nodes inherit their parent's
 	 * permissions, but unprivileged domains own what they create.
+	 * Outside transactions the parent gains its child in place: copying
+	 * a directory of thousands of names per create would be quadratic.
 	 */
-	made[levels] = node_dup(parent);
+	made[levels] = a->tx ? node_dup(parent) : parent;
 	for (i = levels; i-- > 0;) {
 		node_add_child(made[i + 1], path_base(level[i]));
 		made[i] = node_new(level[i], &made[i + 1]->perms);
@@ -163,12 +165,25 @@ int access_create(struct access *a, const char *path, const void *data,
 		if (quota_applies(a->conn) &&
 		    node_record_size(made[i]) >= (uint32_t)quota_node_size)
 			rc = XS_ENOSPC;
-	for (i = 0; i <= levels; i++) {
-		if (rc)
+	if (rc) {
+		for (i = 0; i < levels; i++)
 			node_free(made[i]);
+		if (a->tx)
+			node_free(made[levels]);
 		else
-			rc = access_write(a, made[i], false);
+			node_del_child(parent, path_base(level[levels - 1]));
+		goto out;
 	}
+	for (i = 0; i < levels && !rc; i++)
+		rc = access_write(a, made[i], false);
+	while (i < levels)
+		node_free(made[i++]);
+	if (a->tx && rc)
+		node_free(made[levels]);
+	else if (a->tx)
+		rc = access_write(a, made[levels], false);
+	else
+		store_touch(parent);
 	if (rc)
 		goto out;
 	if (a->tx && quota_applies(a->conn))

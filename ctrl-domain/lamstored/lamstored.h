@@ -98,6 +98,8 @@ struct node *store_get(const char *path);
 /* Takes ownership; sets n->gen to a fresh generation. */
 void store_put(struct node *n);
 void store_del(const char *path);
+/* A node changed in place (same path, same owner): new generation. */
+void store_touch(struct node *n);
 uint64_t store_next_gen(void);
 size_t store_count(void);
 /* Pre-order walk from root; fn returns false to skip the children. */

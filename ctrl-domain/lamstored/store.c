@@ -151,6 +151,11 @@ void store_put(struct node *n)
 	}
 }
 
+void store_touch(struct node *n)
+{
+	n->gen = store_next_gen();
+}
+
 void store_del(const char *path)
 {
 	struct node *old = strmap_del(&nodes, path);
