@@ -69,6 +69,7 @@ void conn_reset(struct conn *c)
 	txn_destroy_all(c);
 	free_output(c);
 	xs_reader_init(&c->rd);
+	c->in_len = c->in_off = 0;
 }
 
 void conn_fail(struct conn *c, uint32_t err)
@@ -95,6 +96,7 @@ static void conn_free(struct conn *c)
 		tail = c->prev;
 	if (c->ops && c->ops->destroy)
 		c->ops->destroy(c);
+	free(c->inbuf);
 	free(c);
 }
 
@@ -126,51 +128,69 @@ bool conn_can_read(const struct conn *c)
 		 c->out_count >= (unsigned int)quota_outstanding);
 }
 
-static void got_bytes(struct conn *c, const uint8_t *p, size_t n,
-		      unsigned int *handled)
+/*
+ * Assemble and handle messages from p[0..n); stops early (returning the
+ * bytes used) once the connection may not be read any more.
+ */
+static size_t got_bytes(struct conn *c, const uint8_t *p, size_t n,
+			unsigned int *handled, bool obey_limits)
 {
 	enum xs_reader_status st;
-	size_t used;
+	size_t used, total = 0;
 
-	while (n && !c->dead && !c->ignored) {
-		st = xs_reader_feed(&c->rd, p, n, &used);
-		p += used;
-		n -= used;
+	while (total < n && !c->dead && !c->ignored) {
+		if (obey_limits && (*handled >= BATCH || !conn_can_read(c)))
+			break;
+		st = xs_reader_feed(&c->rd, p + total, n - total, &used);
+		total += used;
 		if (st == XS_READER_BAD) {
 			log_msg("conn %p: payload of %u bytes, dropping",
 				(void *)c, c->rd.hdr.len);
 			conn_fail(c, XENSTORE_ERROR_PROTO);
-			return;
+			break;
 		}
 		if (st == XS_READER_MSG) {
 			process_message(c, &c->rd.hdr, xs_reader_payload(&c->rd));
-			if (handled)
-				(*handled)++;
+			(*handled)++;
 		}
 	}
+	return total;
 }
 
 void conn_handle_input(struct conn *c)
 {
-	uint8_t buf[XS_MSG_MAX];
 	unsigned int handled = 0;
 	ssize_t n;
 
+	if (!c->inbuf)
+		c->inbuf = xmalloc(IN_BUF_SIZE);
 	while (handled < BATCH && conn_can_read(c)) {
-		n = c->ops->read(c, buf, xs_reader_want(&c->rd));
-		if (n < 0) {
-			conn_mark_dead(c);
-			return;
+		if (c->in_off == c->in_len) {
+			n = c->ops->read(c, c->inbuf, IN_BUF_SIZE);
+			if (n < 0) {
+				conn_mark_dead(c);
+				return;
+			}
+			if (n == 0)
+				return;
+			c->in_len = (size_t)n;
+			c->in_off = 0;
 		}
-		if (n == 0)
-			return;
-		got_bytes(c, buf, (size_t)n, &handled);
+		c->in_off += got_bytes(c, c->inbuf + c->in_off,
+				       c->in_len - c->in_off, &handled, true);
 	}
+}
+
+bool conn_has_pending_input(const struct conn *c)
+{
+	return c->in_off < c->in_len && conn_can_read(c);
 }
 
 void conn_feed(struct conn *c, const void *data, size_t len)
 {
-	got_bytes(c, data, len, NULL);
+	unsigned int handled = 0;
+
+	got_bytes(c, data, len, &handled, false);
 }
 
 bool conn_has_output(const struct conn *c)
@@ -178,22 +198,35 @@ bool conn_has_output(const struct conn *c)
 	return c->out_head != NULL;
 }
 
-bool conn_flush(struct conn *c)
+/* Copy queued messages into one buffer so a write carries many. */
+static size_t gather(struct conn *c, uint8_t *buf, size_t cap)
+{
+	size_t len = 0, skip = c->out_off, n;
+
+	for (struct outmsg *m = c->out_head; m && len < cap; m = m->next) {
+		n = m->len - skip;
+		if (n > cap - len)
+			n = cap - len;
+		memcpy(buf + len, m->data + skip, n);
+		len += n;
+		skip = 0;
+	}
+	return len;
+}
+
+/* Retire `n` written bytes from the head of the queue. */
+static void consume(struct conn *c, size_t n)
 {
 	struct outmsg *m;
-	ssize_t n;
 
-	while ((m = c->out_head) && !c->dead) {
-		n = c->ops->write(c, m->data + c->out_off, m->len - c->out_off);
-		if (n < 0) {
-			conn_mark_dead(c);
-			return false;
+	while (n && (m = c->out_head)) {
+		size_t left = m->len - c->out_off;
+
+		if (n < left) {
+			c->out_off += n;
+			return;
 		}
-		if (n == 0)
-			break;
-		c->out_off += (size_t)n;
-		if (c->out_off < m->len)
-			continue;
+		n -= left;
 		c->out_head = m->next;
 		if (!c->out_head)
 			c->out_tail = NULL;
@@ -201,6 +234,27 @@ bool conn_flush(struct conn *c)
 		c->out_count--;
 		c->out_off = 0;
 		free(m);
+	}
+}
+
+bool conn_flush(struct conn *c)
+{
+	uint8_t buf[IN_BUF_SIZE];
+	size_t len;
+	ssize_t n;
+
+	while (c->out_head && !c->dead) {
+		len = gather(c, buf, sizeof(buf));
+		n = c->ops->write(c, buf, len);
+		if (n < 0) {
+			conn_mark_dead(c);
+			return false;
+		}
+		if (n == 0)
+			break;
+		consume(c, (size_t)n);
+		if ((size_t)n < len)
+			break;
 	}
 	return true;
 }

@@ -246,7 +246,10 @@ struct conn {
 	int fd;
 	bool dead;
 	bool ignored; /* ring peer misbehaved: never serviced again */
+	bool polled; /* event loop: input handled this turn */
 	struct xs_reader rd;
+	uint8_t *inbuf; /* bytes read ahead, not yet assembled */
+	size_t in_len, in_off;
 	struct outmsg *out_head, *out_tail;
 	size_t out_bytes, out_off;
 	unsigned int out_count;
@@ -261,6 +264,8 @@ struct conn {
 /* Output back-pressure limits, per connection. */
 #define OUT_SOFT_LIMIT (256u * 1024)
 #define OUT_HARD_LIMIT (1024u * 1024)
+/* Read-ahead per connection: many small requests per read(). */
+#define IN_BUF_SIZE (16u * 1024)
 
 struct conn *conn_new(const struct transport_ops *ops, void *priv, int fd);
 struct conn *conn_first(void);
@@ -280,6 +285,8 @@ bool conn_has_output(const struct conn *c);
 int conn_queue(struct conn *c, uint32_t type, uint32_t req_id,
 	       uint32_t tx_id, const void *data, size_t len);
 void conn_queue_event(struct conn *c, const char *path, const char *token);
+/* Bytes already read ahead that may be handled now. */
+bool conn_has_pending_input(const struct conn *c);
 /* Feed raw bytes as if they had arrived (fuzzing, tests). */
 void conn_feed(struct conn *c, const void *data, size_t len);
 
@@ -329,6 +336,8 @@ struct conn *ring_conn_local(int *err);
 /* Service a ring connection: pull requests, push replies. */
 void ring_conn_service(struct conn *c);
 void ring_service_all(void);
+/* A ring holds requests we have not taken yet (batch limit reached). */
+bool ring_pending(void);
 int ring_event_fd(void);
 void ring_handle_event(void);
 

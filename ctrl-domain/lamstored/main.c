@@ -85,8 +85,10 @@ static void serve(int lfd)
 	size_t cap = 16, n;
 	struct pollfd *pfd = xmalloc(cap * sizeof(*pfd));
 	struct conn **who = xmalloc(cap * sizeof(*who));
+	const struct timespec zero = { 0, 0 };
 	sigset_t unblocked;
 	struct conn *c;
+	bool busy;
 
 	sigemptyset(&unblocked);
 	while (!stop_signal) {
@@ -98,6 +100,10 @@ static void serve(int lfd)
 			pfd = xrealloc(pfd, cap * sizeof(*pfd));
 			who = xrealloc(who, cap * sizeof(*who));
 		}
+		/* Work left from a batch limit: poll without sleeping. */
+		busy = ring_pending();
+		for (c = conn_first(); c; c = c->next)
+			busy |= conn_has_pending_input(c);
 		n = 0;
 		pfd[n] = (struct pollfd){ lfd, POLLIN, 0 };
 		who[n++] = NULL;
@@ -114,7 +120,7 @@ static void serve(int lfd)
 			pfd[n].revents = 0;
 			who[n++] = c;
 		}
-		if (ppoll(pfd, n, NULL, &unblocked) < 0) {
+		if (ppoll(pfd, n, busy ? &zero : NULL, &unblocked) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_msg("poll: %s", strerror(errno));
@@ -131,11 +137,20 @@ static void serve(int lfd)
 				ring_handle_event();
 			} else if (pfd[i].revents & POLLIN) {
 				conn_handle_input(c);
+				c->polled = true;
 			} else if ((pfd[i].revents & (POLLHUP | POLLERR)) &&
 				   !(pfd[i].revents & POLLOUT)) {
 				conn_mark_dead(c);
 			}
 		}
+		/* Read-ahead left over from earlier turns. */
+		for (c = conn_first(); c; c = c->next) {
+			if (!c->polled && c->fd >= 0 && conn_has_pending_input(c))
+				conn_handle_input(c);
+			c->polled = false;
+		}
+		if (busy)
+			ring_service_all();
 		/* Requests may have queued events for anyone: push them. */
 		for (c = conn_first(); c; c = c->next)
 			if (!c->dead && conn_has_output(c))

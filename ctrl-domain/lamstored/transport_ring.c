@@ -209,6 +209,21 @@ void ring_service_all(void)
 			ring_conn_service(c);
 }
 
+bool ring_pending(void)
+{
+	for (struct conn *c = conn_first(); c; c = c->next) {
+		struct ring *r = c->priv;
+
+		if (c->ops != &ring_transport || c->dead || c->ignored ||
+		    !conn_can_read(c))
+			continue;
+		if (conn_has_pending_input(c) ||
+		    r->intf->req_cons != r->intf->req_prod)
+			return true;
+	}
+	return false;
+}
+
 int ring_event_fd(void)
 {
 	return xendev_evtchn_fd();
