@@ -66,8 +66,8 @@ static int err_from_parents(struct access *a, const char *path, int err,
 	return (perm_for_conn(a->conn, &n->perms) & perm) ? err : XS_EACCES;
 }
 
-struct node *access_get(struct access *a, const char *path,
-			unsigned int perm, int *err)
+struct node *access_get(struct access *a, const char *path, unsigned int perm,
+			int *err)
 {
 	struct node *n;
 

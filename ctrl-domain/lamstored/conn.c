@@ -150,7 +150,8 @@ static size_t got_bytes(struct conn *c, const uint8_t *p, size_t n,
 			break;
 		}
 		if (st == XS_READER_MSG) {
-			process_message(c, &c->rd.hdr, xs_reader_payload(&c->rd));
+			process_message(c, &c->rd.hdr,
+					xs_reader_payload(&c->rd));
 			(*handled)++;
 		}
 	}
@@ -271,8 +272,8 @@ static void enqueue(struct conn *c, struct outmsg *m)
 	c->out_count++;
 }
 
-int conn_queue(struct conn *c, uint32_t type, uint32_t req_id,
-	       uint32_t tx_id, const void *data, size_t len)
+int conn_queue(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+	       const void *data, size_t len)
 {
 	struct outmsg *m;
 

@@ -86,13 +86,13 @@ static void memreport_to(FILE *f)
 		conns++;
 	fprintf(f, "nodes: %zu\nconnections: %u\n", store_count(), conns);
 	for (struct conn *c = conn_first(); c; c = c->next)
-		fprintf(f, "conn dom %u: watches %u transactions %u "
-			   "queued %zu bytes\n",
+		fprintf(f,
+			"conn dom %u: watches %u transactions %u "
+			"queued %zu bytes\n",
 			c->id, c->nwatches, c->ntxns, c->out_bytes);
 }
 
-static int c_memreport(struct request *r, const char **argv,
-		       unsigned int argc)
+static int c_memreport(struct request *r, const char **argv, unsigned int argc)
 {
 	FILE *f;
 
@@ -122,8 +122,8 @@ static int quota_table(struct request *r, const struct quota *tab)
 	len += (size_t)snprintf(out, sizeof(out), "Quota settings:\n");
 	for (; tab->name; tab++)
 		len += (size_t)snprintf(out + len, sizeof(out) - len,
-					"%-17s: %8d %s\n", tab->name,
-					*tab->val, tab->descr);
+					"%-17s: %8d %s\n", tab->name, *tab->val,
+					tab->descr);
 	return reply_str(r, out);
 }
 
@@ -187,8 +187,7 @@ static int c_quota(struct request *r, const char **argv, unsigned int argc)
 	return quota_cmd(r, argv, argc, quota_hard, true);
 }
 
-static int c_quota_soft(struct request *r, const char **argv,
-			unsigned int argc)
+static int c_quota_soft(struct request *r, const char **argv, unsigned int argc)
 {
 	return quota_cmd(r, argv, argc, quota_soft, false);
 }
@@ -218,8 +217,8 @@ static int c_help(struct request *r, const char **argv, unsigned int argc)
 	for (const struct cmd *c = cmds; c->name; c++) {
 		if (c->test_only && !opt_test_mode)
 			continue;
-		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s\t%s\n",
-					c->name, c->params);
+		len += (size_t)snprintf(out + len, sizeof(out) - len,
+					"%s\t%s\n", c->name, c->params);
 	}
 	return reply_str(r, out);
 }
@@ -248,7 +247,8 @@ int do_control(struct request *r)
 	if (argc > MAX_ARGS)
 		return XS_EINVAL;
 	for (const struct cmd *c = cmds; c->name; c++) {
-		if (strcmp(c->name, argv[0]) || (c->test_only && !opt_test_mode))
+		if (strcmp(c->name, argv[0]) ||
+		    (c->test_only && !opt_test_mode))
 			continue;
 		return c->fn(r, argv + 1, argc - 1);
 	}

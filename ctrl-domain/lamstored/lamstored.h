@@ -103,14 +103,12 @@ void store_touch(struct node *n);
 uint64_t store_next_gen(void);
 size_t store_count(void);
 /* Pre-order walk from root; fn returns false to skip the children. */
-void store_walk(const char *root, bool (*fn)(struct node *, void *),
-		void *arg);
+void store_walk(const char *root, bool (*fn)(struct node *, void *), void *arg);
 
 /* ---- paths ---- */
 struct conn;
 /* Absolute form of a client path (relative ones live under the home). */
-int path_canonical(const struct conn *c, const char *in, char *out,
-		   size_t cap);
+int path_canonical(const struct conn *c, const char *in, char *out, size_t cap);
 bool path_valid(const char *path);
 void path_parent(const char *path, char *out);
 const char *path_base(const char *path);
@@ -152,8 +150,8 @@ struct access {
 /* A private, writable copy of a node, or NULL with *err set. */
 struct node *access_read(struct access *a, const char *path, int *err);
 /* The node if the connection holds `perm` on it; errno rules as Xen. */
-struct node *access_get(struct access *a, const char *path,
-			unsigned int perm, int *err);
+struct node *access_get(struct access *a, const char *path, unsigned int perm,
+			int *err);
 int access_write(struct access *a, struct node *n, bool check_quota);
 int access_create(struct access *a, const char *path, const void *data,
 		  uint32_t len, struct node **out);
@@ -282,8 +280,8 @@ void conn_handle_input(struct conn *c);
 /* Push queued output; returns false if the transport died. */
 bool conn_flush(struct conn *c);
 bool conn_has_output(const struct conn *c);
-int conn_queue(struct conn *c, uint32_t type, uint32_t req_id,
-	       uint32_t tx_id, const void *data, size_t len);
+int conn_queue(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+	       const void *data, size_t len);
 void conn_queue_event(struct conn *c, const char *path, const char *token);
 /* Bytes already read ahead that may be handled now. */
 bool conn_has_pending_input(const struct conn *c);

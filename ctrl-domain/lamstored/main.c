@@ -145,7 +145,8 @@ static void serve(int lfd)
 		}
 		/* Read-ahead left over from earlier turns. */
 		for (c = conn_first(); c; c = c->next) {
-			if (!c->polled && c->fd >= 0 && conn_has_pending_input(c))
+			if (!c->polled && c->fd >= 0 &&
+			    conn_has_pending_input(c))
 				conn_handle_input(c);
 			c->polled = false;
 		}

@@ -19,8 +19,8 @@ static int one_path(struct request *r, char *path)
 	return path_canonical(r->conn, r->data, path, PATH_BUF);
 }
 
-static struct node *get(struct request *r, const char *path,
-			unsigned int perm, int *err)
+static struct node *get(struct request *r, const char *path, unsigned int perm,
+			int *err)
 {
 	struct access a = { r->conn, r->tx };
 
@@ -188,8 +188,7 @@ int do_get_perms(struct request *r)
 	return reply(r, out, perms_format(&n->perms, out, sizeof(out)));
 }
 
-static int set_perms(struct request *r, const char *arg,
-		     const struct perms *p)
+static int set_perms(struct request *r, const char *arg, const struct perms *p)
 {
 	struct access a = { r->conn, r->tx };
 	char path[PATH_BUF];

@@ -5,8 +5,7 @@
 
 #include "lamstored.h"
 
-int path_canonical(const struct conn *c, const char *in, char *out,
-		   size_t cap)
+int path_canonical(const struct conn *c, const char *in, char *out, size_t cap)
 {
 	int n;
 

@@ -78,8 +78,8 @@ size_t perms_format(const struct perms *p, char *buf, size_t cap)
 	int n;
 
 	for (uint32_t i = 0; i < p->num; i++) {
-		n = snprintf(buf + len, cap - len, "%c%u", letter[p->p[i].perms & 3],
-			     p->p[i].id);
+		n = snprintf(buf + len, cap - len, "%c%u",
+			     letter[p->p[i].perms & 3], p->p[i].id);
 		if (n < 0 || (size_t)n + 1 > cap - len)
 			return len;
 		len += (size_t)n + 1;

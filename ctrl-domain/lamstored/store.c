@@ -171,8 +171,7 @@ size_t store_count(void)
 	return nodes.n;
 }
 
-static void walk(const char *path, bool (*fn)(struct node *, void *),
-		 void *arg)
+static void walk(const char *path, bool (*fn)(struct node *, void *), void *arg)
 {
 	struct node *n = store_get(path);
 	char *kids, *child;
@@ -198,8 +197,7 @@ static void walk(const char *path, bool (*fn)(struct node *, void *),
 	free(kids);
 }
 
-void store_walk(const char *root, bool (*fn)(struct node *, void *),
-		void *arg)
+void store_walk(const char *root, bool (*fn)(struct node *, void *), void *arg)
 {
 	walk(root, fn, arg);
 }

@@ -71,8 +71,7 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 {
 	struct tx_entry *e;
 
-	if (t->nodes >= (unsigned int)quota_trans_nodes &&
-	    quota_applies(c)) {
+	if (t->nodes >= (unsigned int)quota_trans_nodes && quota_applies(c)) {
 		t->fail = true;
 		return XS_ENOSPC;
 	}

@@ -75,9 +75,8 @@ int watch_add(struct conn *c, const char *in, const char *token)
 			return XS_EEXIST;
 	if (quota_applies(c) && c->domain->nbwatch > (unsigned)quota_watches)
 		return XS_E2BIG;
-	if (!quota_applies(c) &&
-	    watch_bytes(c) + strlen(path) + strlen(token) >
-		    WATCH_BYTES_PRIV_MAX)
+	if (!quota_applies(c) && watch_bytes(c) + strlen(path) + strlen(token) >
+					 WATCH_BYTES_PRIV_MAX)
 		return XS_E2BIG;
 	w = xzalloc(sizeof(*w));
 	w->path = xstrdup(path);

@@ -70,8 +70,8 @@ static int map_errno(int e)
 int xendev_evtchn_open(void)
 {
 	if (evtchn_fd < 0)
-		evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC |
-							    O_NONBLOCK);
+		evtchn_fd = open("/dev/xen/evtchn",
+				 O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	return evtchn_fd;
 }
 

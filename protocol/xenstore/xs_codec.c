@@ -9,14 +9,14 @@ static const struct {
 	const char *name;
 } xs_errors[] = {
 	/* EINVAL first: it is what an untranslatable error becomes. */
-	{ XS_EINVAL, "EINVAL" },     { XS_EACCES, "EACCES" },
-	{ XS_EEXIST, "EEXIST" },     { XS_EISDIR, "EISDIR" },
-	{ XS_ENOENT, "ENOENT" },     { XS_ENOMEM, "ENOMEM" },
-	{ XS_ENOSPC, "ENOSPC" },     { XS_EIO, "EIO" },
+	{ XS_EINVAL, "EINVAL" },       { XS_EACCES, "EACCES" },
+	{ XS_EEXIST, "EEXIST" },       { XS_EISDIR, "EISDIR" },
+	{ XS_ENOENT, "ENOENT" },       { XS_ENOMEM, "ENOMEM" },
+	{ XS_ENOSPC, "ENOSPC" },       { XS_EIO, "EIO" },
 	{ XS_ENOTEMPTY, "ENOTEMPTY" }, { XS_ENOSYS, "ENOSYS" },
-	{ XS_EROFS, "EROFS" },       { XS_EBUSY, "EBUSY" },
-	{ XS_EAGAIN, "EAGAIN" },     { XS_EISCONN, "EISCONN" },
-	{ XS_E2BIG, "E2BIG" },       { XS_EPERM, "EPERM" },
+	{ XS_EROFS, "EROFS" },	       { XS_EBUSY, "EBUSY" },
+	{ XS_EAGAIN, "EAGAIN" },       { XS_EISCONN, "EISCONN" },
+	{ XS_E2BIG, "E2BIG" },	       { XS_EPERM, "EPERM" },
 };
 
 #define N_ERRORS (sizeof(xs_errors) / sizeof(xs_errors[0]))

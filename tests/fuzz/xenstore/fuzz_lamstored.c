@@ -54,7 +54,8 @@ static void fuzz_codec(const uint8_t *d, size_t n)
 		if (xs_reader_feed(&r, d + off, step, &used) == XS_READER_BAD)
 			break;
 		if (r.done) {
-			xs_split_args(xs_reader_payload(&r), r.hdr.len, argv, 8);
+			xs_split_args(xs_reader_payload(&r), r.hdr.len, argv,
+				      8);
 			xs_single_arg(xs_reader_payload(&r), r.hdr.len);
 		}
 		off += used ? used : step;

@@ -38,8 +38,7 @@ static ssize_t mem_write(struct conn *c, const void *buf, size_t len)
 
 	for (size_t done = 0; done < len; done += take) {
 		take = len - done;
-		if (m->have < XS_HEADER_SIZE &&
-		    take > XS_HEADER_SIZE - m->have)
+		if (m->have < XS_HEADER_SIZE && take > XS_HEADER_SIZE - m->have)
 			take = XS_HEADER_SIZE - m->have;
 		if (m->have >= XS_HEADER_SIZE) {
 			xs_header_decode(m->partial, &h);

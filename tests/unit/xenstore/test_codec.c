@@ -67,7 +67,8 @@ TEST(codec_two_messages_in_one_feed)
 	CHECK_EQ(xs_reader_feed(&r, buf, n, &used), XS_READER_MSG);
 	CHECK_EQ(used, 18);
 	CHECK_EQ(r.hdr.type, XS_READ);
-	CHECK_EQ(xs_reader_feed(&r, buf + used, n - used, &used), XS_READER_MSG);
+	CHECK_EQ(xs_reader_feed(&r, buf + used, n - used, &used),
+		 XS_READER_MSG);
 	CHECK_EQ(r.hdr.type, XS_RM);
 	CHECK_STR(xs_reader_payload(&r), "y");
 }
@@ -126,8 +127,8 @@ TEST(ring_read_wraps)
 	memcpy(ring + 1020, "abcd", 4);
 	memcpy(ring, "efgh", 4);
 	/* Free-running indices near the 32-bit wrap. */
-	CHECK_EQ(xs_ring_read(ring, 0xfffffffcu - 1024 * 3, 4 - 1024 * 3,
-			      out, sizeof(out)),
+	CHECK_EQ(xs_ring_read(ring, 0xfffffffcu - 1024 * 3, 4 - 1024 * 3, out,
+			      sizeof(out)),
 		 8);
 	CHECK(!memcmp(out, "abcdefgh", 8));
 	CHECK_EQ(xs_ring_read(ring, 1020, 1028, out, 3), 3);

@@ -11,8 +11,7 @@ TEST(store_initial_tree)
 	c = client();
 	/* A fresh Xen store holds /tool/xenstored, owned by dom0. */
 	CHECK_STR(xs_result(reqv(c, XS_DIRECTORY, 0, 1, "/")), "tool");
-	CHECK_STR(xs_result(reqv(c, XS_DIRECTORY, 0, 1, "/tool")),
-		  "xenstored");
+	CHECK_STR(xs_result(reqv(c, XS_DIRECTORY, 0, 1, "/tool")), "xenstored");
 	CHECK_STR(xs_result(reqv(c, XS_GET_PERMS, 0, 1, "/")), "n0");
 }
 
@@ -148,8 +147,8 @@ TEST(store_directory_part_pages_big_lists)
 				end = true; /* empty string: list done */
 				break;
 			}
-			snprintf(want, sizeof(want), "child-with-a-long-name-%03d",
-				 n++);
+			snprintf(want, sizeof(want),
+				 "child-with-a-long-name-%03d", n++);
 			CHECK_STR(m->body + p, want);
 			p += (uint32_t)strlen(m->body + p) + 1;
 		}

@@ -5,8 +5,8 @@
 
 static uint32_t start(struct conn *c)
 {
-	return (uint32_t)atoi(xs_result(reqv(c, XS_TRANSACTION_START, 0, 1,
-					     "")));
+	return (uint32_t)atoi(
+		xs_result(reqv(c, XS_TRANSACTION_START, 0, 1, "")));
 }
 
 static const char *end(struct conn *c, uint32_t tx, const char *how)
@@ -161,8 +161,7 @@ TEST(txn_watches_fire_on_commit_only)
 	xs_write(a, t, "/wt/b", "1");
 	end(a, t, "T");
 	e = next_event(w);
-	CHECK(e && !strcmp(e->body, "/wt/b") &&
-	      !strcmp(e->body + 6, "tok"));
+	CHECK(e && !strcmp(e->body, "/wt/b") && !strcmp(e->body + 6, "tok"));
 	free(e);
 }
 

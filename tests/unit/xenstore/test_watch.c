@@ -76,12 +76,9 @@ TEST(watch_errors)
 	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 2, "/e", "t")), "EEXIST");
 	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 2, "/e", "t2")), "OK");
 	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 1, "/e")), "EINVAL");
-	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 3, "/e", "a", "b")),
-		  "EINVAL");
-	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 2, "/bad//p", "t")),
-		  "EINVAL");
-	CHECK_STR(xs_result(reqv(w, XS_UNWATCH, 0, 2, "/e", "nope")),
-		  "ENOENT");
+	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 3, "/e", "a", "b")), "EINVAL");
+	CHECK_STR(xs_result(reqv(w, XS_WATCH, 0, 2, "/bad//p", "t")), "EINVAL");
+	CHECK_STR(xs_result(reqv(w, XS_UNWATCH, 0, 2, "/e", "nope")), "ENOENT");
 }
 
 TEST(watch_respects_read_permission)
