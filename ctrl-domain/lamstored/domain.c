@@ -144,6 +144,16 @@ static struct domain *connected(uint32_t domid, int *err)
 	return d;
 }
 
+/* Domain 0 is never released or resumed. */
+static struct domain *guest(uint32_t domid, int *err)
+{
+	if (domid == 0) {
+		*err = XS_EINVAL;
+		return NULL;
+	}
+	return connected(domid, err);
+}
+
 struct owned {
 	uint32_t domid;
 	char **paths;
@@ -184,9 +194,7 @@ int domain_release(uint32_t domid)
 	struct domain *d;
 	int err = 0;
 
-	if (domid == 0)
-		return XS_EINVAL;
-	d = connected(domid, &err);
+	d = guest(domid, &err);
 	if (!d)
 		return err;
 	conn_mark_dead(d->conn);
@@ -213,9 +221,7 @@ int domain_resume(uint32_t domid)
 	struct domain *d;
 	int err = 0;
 
-	if (domid == 0)
-		return XS_EINVAL;
-	d = connected(domid, &err);
+	d = guest(domid, &err);
 	if (!d)
 		return err;
 	d->shutdown = false;

@@ -27,32 +27,29 @@ static struct node *get(struct request *r, const char *path, unsigned int perm,
 	return access_get(&a, path, perm, err);
 }
 
-int do_read(struct request *r)
+/* The node named by the single argument, if the client may read it. */
+static struct node *readable(struct request *r, int *rc)
 {
 	char path[PATH_BUF];
-	struct node *n;
-	int rc = one_path(r, path);
 
-	if (rc)
-		return rc;
-	n = get(r, path, XS_PERM_READ, &rc);
-	if (!n)
-		return rc;
-	return reply(r, n->data, n->datalen);
+	*rc = one_path(r, path);
+	return *rc ? NULL : get(r, path, XS_PERM_READ, rc);
+}
+
+int do_read(struct request *r)
+{
+	int rc;
+	struct node *n = readable(r, &rc);
+
+	return n ? reply(r, n->data, n->datalen) : rc;
 }
 
 int do_directory(struct request *r)
 {
-	char path[PATH_BUF];
-	struct node *n;
-	int rc = one_path(r, path);
+	int rc;
+	struct node *n = readable(r, &rc);
 
-	if (rc)
-		return rc;
-	n = get(r, path, XS_PERM_READ, &rc);
-	if (!n)
-		return rc;
-	return reply(r, n->children, n->childlen);
+	return n ? reply(r, n->children, n->childlen) : rc;
 }
 
 /*
@@ -176,13 +173,10 @@ int do_rm(struct request *r)
 
 int do_get_perms(struct request *r)
 {
-	char path[PATH_BUF], out[XENSTORE_PAYLOAD_MAX + 64];
-	struct node *n;
-	int rc = one_path(r, path);
+	char out[XENSTORE_PAYLOAD_MAX + 64];
+	int rc;
+	struct node *n = readable(r, &rc);
 
-	if (rc)
-		return rc;
-	n = get(r, path, XS_PERM_READ, &rc);
 	if (!n)
 		return rc;
 	return reply(r, out, perms_format(&n->perms, out, sizeof(out)));

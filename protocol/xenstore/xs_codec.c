@@ -201,43 +201,48 @@ size_t xs_join_args(char *out, size_t cap, const char *const *args,
 	return len;
 }
 
+/* Copy n bytes between buf and the ring starting at idx, wrapping. */
+static void ring_copy(char *ring, XENSTORE_RING_IDX idx, char *buf, uint32_t n,
+		      bool to_ring)
+{
+	uint32_t off, chunk, done = 0;
+
+	while (done < n) {
+		off = XS_RING_MASK(idx + done);
+		chunk = XENSTORE_RING_SIZE - off;
+		if (chunk > n - done)
+			chunk = n - done;
+		if (to_ring)
+			memcpy(ring + off, buf + done, chunk);
+		else
+			memcpy(buf + done, ring + off, chunk);
+		done += chunk;
+	}
+}
+
 int xs_ring_read(const char *ring, XENSTORE_RING_IDX cons,
 		 XENSTORE_RING_IDX prod, void *dst, size_t max)
 {
-	uint32_t avail = prod - cons, off, chunk, done = 0;
+	uint32_t avail = prod - cons;
 
 	if (avail > XENSTORE_RING_SIZE)
 		return -1;
 	if (max < avail)
 		avail = (uint32_t)max;
-	while (done < avail) {
-		off = XS_RING_MASK(cons + done);
-		chunk = XENSTORE_RING_SIZE - off;
-		if (chunk > avail - done)
-			chunk = avail - done;
-		memcpy((char *)dst + done, ring + off, chunk);
-		done += chunk;
-	}
-	return (int)done;
+	ring_copy((char *)ring, cons, dst, avail, false);
+	return (int)avail;
 }
 
 int xs_ring_write(char *ring, XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod,
 		  const void *src, size_t len)
 {
-	uint32_t used = prod - cons, space, off, chunk, done = 0;
+	uint32_t used = prod - cons, space;
 
 	if (used > XENSTORE_RING_SIZE)
 		return -1;
 	space = XENSTORE_RING_SIZE - used;
 	if (len < space)
 		space = (uint32_t)len;
-	while (done < space) {
-		off = XS_RING_MASK(prod + done);
-		chunk = XENSTORE_RING_SIZE - off;
-		if (chunk > space - done)
-			chunk = space - done;
-		memcpy(ring + off, (const char *)src + done, chunk);
-		done += chunk;
-	}
-	return (int)done;
+	ring_copy(ring, prod, (char *)src, space, true);
+	return (int)space;
 }
