@@ -103,10 +103,9 @@ int domain_introduce(struct conn *by, uint32_t domid, uint64_t mfn,
 
 	(void)by;
 	if (d->introduced && d->conn) {
-		/* Re-introduction rebinds the event channel, resets state. */
+		/* Re-introduction starts the connection afresh. */
 		d->port = port;
-		watch_remove_all(d->conn);
-		txn_destroy_all(d->conn);
+		ring_conn_restart(d->conn);
 		return 0;
 	}
 	if (d->introduced)

@@ -329,6 +329,10 @@ struct conn *ring_conn_open(uint32_t domid, uint64_t mfn, uint32_t port,
 /* Open an in-memory page (tests, --test-mode): caller is the frontend. */
 struct conn *ring_conn_fake(uint32_t domid,
 			    struct xenstore_domain_interface **intf);
+/* The shared page behind a ring connection. */
+struct xenstore_domain_interface *ring_conn_page(struct conn *c);
+/* Empty rings, no watches or transactions: INTRODUCE again, RECONNECT. */
+void ring_conn_restart(struct conn *c);
 /* The control domain's own kernel, through xenbus_backend. */
 struct conn *ring_conn_local(int *err);
 /* Service a ring connection: pull requests, push replies. */

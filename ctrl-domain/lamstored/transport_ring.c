@@ -157,6 +157,20 @@ struct conn *ring_conn_fake(uint32_t domid,
 	return ring_conn_new(r);
 }
 
+struct xenstore_domain_interface *ring_conn_page(struct conn *c)
+{
+	return (struct xenstore_domain_interface *)((struct ring *)c->priv)
+		->intf;
+}
+
+void ring_conn_restart(struct conn *c)
+{
+	conn_reset(c);
+	c->ignored = false;
+	ring_reset(c->priv);
+	ring_notify(c->priv);
+}
+
 struct conn *ring_conn_local(int *err)
 {
 	struct ring *r = xzalloc(sizeof(*r));
@@ -193,9 +207,7 @@ void ring_conn_service(struct conn *c)
 		return;
 	/* The guest asks for a fresh start (suspend/resume, kexec). */
 	if (r->intf->connection == XENSTORE_RECONNECT) {
-		conn_reset(c);
-		ring_reset(r);
-		ring_notify(r);
+		ring_conn_restart(c);
 		return;
 	}
 	conn_handle_input(c);

@@ -117,3 +117,36 @@ TEST(ring_reconnect_resets)
 	CHECK_EQ(i->rsp_prod, 0);
 	CHECK_EQ(i->req_prod, 0);
 }
+
+TEST(ring_reintroduce_revives_an_ignored_domain)
+{
+	struct xenstore_domain_interface *i;
+	struct conn *d0 = NULL, *c;
+	uint8_t buf[64];
+	size_t n;
+
+	fresh();
+	d0 = client();
+	CHECK_STR(xs_result(reqv(d0, XS_INTRODUCE, 0, 3, "9", "0", "2")), "OK");
+	for (c = conn_first(); c; c = c->next)
+		if (c->ops == &ring_transport)
+			break;
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	i = ring_conn_page(c);
+	i->req_prod = 99999;
+	ring_conn_service(c);
+	CHECK(c->ignored);
+	/* The toolstack introduces it again: a clean connection. */
+	CHECK_STR(xs_result(reqv(d0, XS_INTRODUCE, 0, 3, "9", "0", "2")), "OK");
+	CHECK(!c->ignored);
+	CHECK_EQ(i->req_prod, 0);
+	CHECK_EQ(i->error, XENSTORE_ERROR_NONE);
+	n = xs_build_msg(buf, sizeof(buf), XS_GET_DOMAIN_PATH, 5, 0, "9", 2);
+	CHECK_EQ(xs_ring_write(i->req, 0, 0, buf, n), (int)n);
+	i->req_prod = (uint32_t)n;
+	ring_conn_service(c);
+	CHECK_EQ(i->rsp_prod, 16 + 16);
+	CHECK(!memcmp(i->rsp + 16, "/local/domain/9", 16));
+}
