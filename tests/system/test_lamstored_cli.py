@@ -268,3 +268,19 @@ def test_tools_use_transactions_under_contention(daemon):
         assert p.wait(timeout=20) == 0
     a = ok(daemon, "xenstore-read", "/cc/a")
     assert a == ok(daemon, "xenstore-read", "/cc/b")
+
+
+def test_socket_only_flag_and_binary_values(daemon):
+    # -s asks libxenstore for the daemon socket only; same daemon here.
+    assert ok(daemon, "xenstore-write", "-s", "/s/a", "1") == ""
+    assert ok(daemon, "xenstore-read", "-s", "/s/a") == "1\n"
+    # Values are bytes: the tools escape and unescape them.
+    ok(daemon, "xenstore-write", "/s/bin", "x\\x00y\\n")
+    with daemon.client() as c:
+        assert c.read("/s/bin") == b"x\0y\n"
+    assert ok(daemon, "xenstore-read", "/s/bin") == "x\\000y\\n\n"
+    r = subprocess.run(["xenstore-read", "-R", "/s/bin"], env=daemon.env(),
+                       capture_output=True, timeout=10)
+    assert r.stdout == b"x\0y\n"          # raw: no newline added
+    assert ok(daemon, "xenstore-ls", "/s") == \
+        'a = "1"\nbin = "x\\000y\\n"\n'
