@@ -100,15 +100,19 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-void conn_reap(void)
+bool conn_reap(void)
 {
 	struct conn *c, *next;
+	bool any = false;
 
 	for (c = head; c; c = next) {
 		next = c->next;
-		if (c->dead)
+		if (c->dead) {
 			conn_free(c);
+			any = true;
+		}
 	}
+	return any;
 }
 
 void conn_destroy_all(void)

@@ -272,7 +272,8 @@ void conn_mark_dead(struct conn *c);
 void conn_reset(struct conn *c);
 /* The peer broke the protocol: drop it, or for rings, ignore it. */
 void conn_fail(struct conn *c, uint32_t err);
-void conn_reap(void);
+/* Free dead connections; true if there were any. */
+bool conn_reap(void);
 void conn_destroy_all(void);
 bool conn_can_read(const struct conn *c);
 /* Read and process what is available (bounded batch). */

@@ -88,7 +88,7 @@ static void serve(int lfd)
 	const struct timespec zero = { 0, 0 };
 	sigset_t unblocked;
 	struct conn *c;
-	bool busy;
+	bool busy, full = false;
 
 	sigemptyset(&unblocked);
 	while (!stop_signal) {
@@ -105,7 +105,8 @@ static void serve(int lfd)
 		for (c = conn_first(); c; c = c->next)
 			busy |= conn_has_pending_input(c);
 		n = 0;
-		pfd[n] = (struct pollfd){ lfd, POLLIN, 0 };
+		/* Out of descriptors: listen again once a client has gone. */
+		pfd[n] = (struct pollfd){ full ? -1 : lfd, POLLIN, 0 };
 		who[n++] = NULL;
 		if (ring_event_fd() >= 0) {
 			pfd[n] = (struct pollfd){ ring_event_fd(), POLLIN, 0 };
@@ -131,8 +132,8 @@ static void serve(int lfd)
 			if (!pfd[i].revents)
 				continue;
 			if (!c && pfd[i].fd == lfd) {
-				for (int k = 0; k < 16; k++)
-					unix_accept(lfd);
+				for (int k = 0; k < 16 && !full; k++)
+					full = !unix_accept(lfd);
 			} else if (!c) {
 				ring_handle_event();
 			} else if (pfd[i].revents & POLLIN) {
@@ -156,7 +157,8 @@ static void serve(int lfd)
 		for (c = conn_first(); c; c = c->next)
 			if (!c->dead && conn_has_output(c))
 				conn_flush(c);
-		conn_reap();
+		if (conn_reap())
+			full = false;
 	}
 	free(pfd);
 	free(who);

@@ -3,10 +3,12 @@
 #ifndef LAMSTORED_TRANSPORT_H
 #define LAMSTORED_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 int unix_listen(const char *path);
-void unix_accept(int listen_fd);
+/* Accept one client; false when out of descriptors (stop listening). */
+bool unix_accept(int listen_fd);
 
 /* Xen device access (xen_dev.c); every call fails cleanly on a host. */
 int xendev_evtchn_open(void);

@@ -78,11 +78,12 @@ int unix_listen(const char *path)
 	return fd;
 }
 
-void unix_accept(int lfd)
+bool unix_accept(int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return;
+		return !(errno == EMFILE || errno == ENFILE);
 	conn_new(&unix_transport, NULL, fd);
+	return true;
 }

@@ -2,6 +2,7 @@
 """lamstored as a daemon: start-up and shutdown, and clients that
 misbehave: floods of requests, of watches, of events, and garbage."""
 import os
+import resource
 import signal
 import socket
 import struct
@@ -11,8 +12,8 @@ import time
 
 import pytest
 
-from xsclient import (HDR, READ, WRITE, Client, XsError, daemon,  # noqa
-                      lamstored_bin, tdaemon, wait_for, xs_tool)
+from xsclient import (HDR, READ, WRITE, Client, Daemon, XsError,  # noqa
+                      daemon, lamstored_bin, tdaemon, wait_for, xs_tool)
 
 
 def test_forks_writes_pid_and_shuts_down_cleanly(lamstored_bin, tmp_path):
@@ -49,6 +50,31 @@ def test_usage(lamstored_bin):
                         "/nonexistent-dir/deeper/socket"],
                        capture_output=True, text=True, timeout=10)
     assert r.returncode == 1 and "cannot listen" in r.stderr
+
+
+def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
+    def low_fd_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
+
+    with tempfile.TemporaryDirectory(prefix="lamstored-") as tmp:
+        d = Daemon(lamstored_bin, tmp, preexec_fn=low_fd_limit)
+        try:
+            socks = []
+            for _ in range(50):             # more than it can accept
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(d.sock)
+                socks.append(s)
+            time.sleep(0.3)
+            cpu0 = d.cpu_seconds()
+            time.sleep(1.0)
+            assert d.cpu_seconds() - cpu0 < 0.3, "busy-looping"
+            for s in socks:
+                s.close()
+            with d.client(timeout=5) as c:
+                assert c.directory("/") == ["tool"]
+        finally:
+            print(d.log_tail())
+            assert d.stop() == 0
 
 
 def test_test_hook_is_off_by_default(daemon):

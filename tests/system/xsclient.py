@@ -204,7 +204,8 @@ def wait_for(cond, timeout, what):
 class Daemon:
     """lamstored in the foreground on a private socket."""
 
-    def __init__(self, binary, tmpdir, extra=(), test_mode=True):
+    def __init__(self, binary, tmpdir, extra=(), test_mode=True,
+                 preexec_fn=None):
         self.dir = tmpdir
         self.sock = os.path.join(tmpdir, "socket")
         self.log = os.path.join(tmpdir, "lamstored.log")
@@ -217,7 +218,8 @@ class Daemon:
         self.errfile = open(os.path.join(tmpdir, "stderr"), "w+")
         self.proc = subprocess.Popen(args + list(extra),
                                      stdout=self.errfile,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT,
+                                     preexec_fn=preexec_fn)
         wait_for(self._ready, 5, "lamstored's socket")
 
     def _ready(self):
@@ -245,6 +247,11 @@ class Daemon:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
         return 0
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def log_tail(self, n=30):
         out = []
