@@ -116,35 +116,54 @@ def test_stalled_partial_message_blocks_nobody(daemon):
     s.close()
 
 
+def flood_until_blocked(socks, msg, seconds=10):
+    """Send msg back to back on every socket, never reading, until each
+    has found the daemon unwilling to take more. Returns requests sent."""
+    pending = {s: b"" for s in socks}
+    blocked = {s: 0 for s in socks}
+    sent = 0
+    burst = msg * 256
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and min(blocked.values()) < 20:
+        for s in socks:
+            if not pending[s]:
+                pending[s] = burst
+            try:
+                n = s.send(pending[s])
+            except BlockingIOError:
+                blocked[s] += 1
+                continue
+            blocked[s] = 0
+            pending[s] = pending[s][n:]     # keep the framing intact
+            sent += n
+        if min(blocked.values()):
+            time.sleep(0.005)
+    assert min(blocked.values()) >= 20, "the daemon never pushed back"
+    return sent // len(msg)
+
+
 def test_request_flood_is_bounded_and_others_served(daemon):
     c0 = daemon.client()
     c0.write("/big", "z" * 4000)
     rss0 = daemon.rss_kib()
-    flood = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    flood.connect(daemon.sock)
-    flood.setblocking(False)
-    msg = HDR.pack(READ, 1, 0, 5) + b"/big\0"
-    sent = 0
-    deadline = time.monotonic() + 10
-    burst = msg * 256
-    # Pump requests, never read a reply, until the daemon pushes back.
-    stalls = 0
-    while time.monotonic() < deadline and stalls < 50:
-        try:
-            sent += flood.send(burst)
-        except BlockingIOError:
-            stalls += 1
-            time.sleep(0.01)
-    assert stalls >= 50, "the daemon never pushed back"
-    # Unbounded queueing would hold sent/21 replies of 4 KiB each.
-    assert sent // len(msg) > 5000
+    flooders = []
+    for _ in range(4):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(daemon.sock)
+        s.setblocking(False)
+        flooders.append(s)
+    requests = flood_until_blocked(flooders, HDR.pack(READ, 1, 0, 5) +
+                                   b"/big\0")
+    # Queueing every reply would take requests * 4 KiB: the flood is real.
+    assert requests * 4016 > 64 * 1024 * 1024, requests
     other = daemon.client(timeout=3)
     t0 = time.monotonic()
     for i in range(100):
         assert other.read("/big") == b"z" * 4000
     assert time.monotonic() - t0 < 3
     assert daemon.rss_kib() - rss0 < 16 * 1024
-    flood.close()
+    for s in flooders:
+        s.close()
     assert other.read("/big")[:1] == b"z"
 
 
