@@ -46,6 +46,9 @@ void tx_entry_set(struct tx_entry *e, struct node *n)
 {
 	if (e->node != n)
 		node_free(e->node);
+	/* Writes in a transaction consume generations too, as in Xen. */
+	if (n)
+		n->gen = store_next_gen();
 	e->node = n;
 	e->modified = true;
 }

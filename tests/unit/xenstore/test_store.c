@@ -203,5 +203,8 @@ TEST(store_domain_path_queries)
 		  "/local/domain/7");
 	CHECK_STR(xs_result(reqv(c, XS_IS_DOMAIN_INTRODUCED, 0, 1, "0")), "T");
 	CHECK_STR(xs_result(reqv(c, XS_IS_DOMAIN_INTRODUCED, 0, 1, "5")), "F");
+	/* DOMID_SELF (0x7ff0) always is. */
+	CHECK_STR(xs_result(reqv(c, XS_IS_DOMAIN_INTRODUCED, 0, 1, "32752")),
+		  "T");
 	CHECK_STR(xs_result(req(c, XS_GET_DOMAIN_PATH, 0, "", 0)), "EINVAL");
 }

@@ -176,3 +176,22 @@ TEST(txn_reset_watches_ends_transactions)
 	CHECK_STR(xs_result(reqv(a, XS_RESET_WATCHES, 0, 0)), "OK");
 	CHECK_STR(end(a, t, "T"), "ENOENT");
 }
+
+TEST(txn_directory_part_of_new_node_has_a_generation)
+{
+	struct conn *a;
+	struct msg *m;
+	uint32_t t;
+
+	fresh();
+	a = client();
+	t = start(a);
+	xs_write(a, t, "/g/x", "1");
+	m = reqv(a, XS_DIRECTORY_PART, t, 2, "/g", "0");
+	CHECK(m && m->hdr.type == XS_DIRECTORY_PART);
+	/* A real, small generation count, then "x", then the end mark. */
+	CHECK(m && strlen(m->body) < 10 &&
+	      !strcmp(m->body + strlen(m->body) + 1, "x"));
+	free(m);
+	end(a, t, "F");
+}
