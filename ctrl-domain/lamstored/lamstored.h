@@ -40,7 +40,6 @@ void *xmemdup(const void *p, size_t n);
 
 void log_open(const char *path);
 void log_close(void);
-bool log_enabled(void);
 const char *log_path(void);
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -132,7 +131,6 @@ int txn_start(struct conn *c, uint32_t *id);
 struct txn *txn_lookup(struct conn *c, uint32_t id);
 int txn_end(struct conn *c, struct txn *t, bool commit);
 void txn_destroy_all(struct conn *c);
-unsigned int txn_count(const struct conn *c);
 /* Transaction view used by access.c. */
 struct tx_entry *txn_entry(struct txn *t, const char *path);
 int txn_record(struct conn *c, struct txn *t, const char *path,
@@ -161,7 +159,6 @@ int access_rm(struct access *a, const char *path);
 int watch_add(struct conn *c, const char *path, const char *token);
 int watch_remove(struct conn *c, const char *path, const char *token);
 void watch_remove_all(struct conn *c);
-unsigned int watch_count(const struct conn *c);
 /*
  * A node changed. exact: only watches on exactly this path (used for the
  * descendants of a removed node). perms: the node's permissions before

@@ -97,11 +97,6 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 	return 0;
 }
 
-unsigned int txn_count(const struct conn *c)
-{
-	return c->ntxns;
-}
-
 struct txn *txn_lookup(struct conn *c, uint32_t id)
 {
 	for (struct txn *t = c->txns; t; t = t->next)

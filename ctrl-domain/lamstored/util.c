@@ -82,11 +82,6 @@ void log_close(void)
 	log_fp = NULL;
 }
 
-bool log_enabled(void)
-{
-	return log_fp != NULL;
-}
-
 const char *log_path(void)
 {
 	return log_file_path;

@@ -31,11 +31,6 @@ static size_t watch_bytes(const struct conn *c)
 	return n;
 }
 
-unsigned int watch_count(const struct conn *c)
-{
-	return c->nwatches;
-}
-
 static int watch_check_path(struct conn *c, const char *in, char *out,
 			    bool *relative)
 {
