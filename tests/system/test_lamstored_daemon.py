@@ -64,7 +64,9 @@ def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 s.connect(d.sock)
                 socks.append(s)
-            time.sleep(0.3)
+            # Wait until it has taken all the descriptors it can.
+            wait_for(lambda: len(os.listdir("/proc/%d/fd" % d.proc.pid))
+                     >= 24, 5, "lamstored to run out of descriptors")
             cpu0 = d.cpu_seconds()
             time.sleep(1.0)
             assert d.cpu_seconds() - cpu0 < 0.3, "busy-looping"
@@ -190,14 +192,12 @@ def test_watch_flood_is_bounded(tdaemon):
 
 
 def test_event_flood_to_a_sleeping_watcher(tdaemon):
-    sleeper = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sleeper.connect(tdaemon.sock)
-    # Events of 2 KiB: the backlog would reach 10 MiB if kept.
-    payload = b"/ev\0" + b"t" * 2000 + b"\0"
-    sleeper.sendall(HDR.pack(4, 1, 0, len(payload)) + payload)
+    # Registers a watch with 2 KiB events, then never reads again: the
+    # backlog would reach 10 MiB if kept.
+    sleeper = tdaemon.client()
+    sleeper.watch("/ev", "t" * 2000)
     writer = tdaemon.client(timeout=3)
     writer.write("/ev", "")
-    time.sleep(0.2)
     rss0 = tdaemon.rss_kib()
     t0 = time.monotonic()
     value = "v" * 100
