@@ -165,6 +165,7 @@ static size_t got_bytes(struct conn *c, const uint8_t *p, size_t n,
 void conn_handle_input(struct conn *c)
 {
 	unsigned int handled = 0;
+	size_t used;
 	ssize_t n;
 
 	if (!c->inbuf)
@@ -181,8 +182,11 @@ void conn_handle_input(struct conn *c)
 			c->in_len = (size_t)n;
 			c->in_off = 0;
 		}
-		c->in_off += got_bytes(c, c->inbuf + c->in_off,
-				       c->in_len - c->in_off, &handled, true);
+		used = got_bytes(c, c->inbuf + c->in_off, c->in_len - c->in_off,
+				 &handled, true);
+		if (c->dead || c->ignored)
+			return; /* its buffers are gone */
+		c->in_off += used;
 	}
 }
 
