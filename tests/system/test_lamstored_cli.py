@@ -284,3 +284,14 @@ def test_socket_only_flag_and_binary_values(daemon):
     assert r.stdout == b"x\0y\n"          # raw: no newline added
     assert ok(daemon, "xenstore-ls", "/s") == \
         'a = "1"\nbin = "x\\000y\\n"\n'
+
+
+def test_chmod_special_nodes(daemon):
+    # Only the two special names exist; they are not nodes to list.
+    ok(daemon, "xenstore-chmod", "@introduceDomain", "n0", "r5")
+    err = fails(daemon, "xenstore-chmod", "@bogus", "n0")
+    assert err == "xenstore-chmod: Error occurred setting permissions " \
+        "on '@bogus': Invalid argument\n"
+    err = fails(daemon, "xenstore-ls", "@introduceDomain")
+    assert err == "xenstore-ls: xs_directory (@introduceDomain): " \
+        "Invalid argument\n"
