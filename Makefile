@@ -43,10 +43,14 @@ HYP_SRCS := $(sort $(wildcard hyp/common/*.c hyp/arch/x86/*.c hyp/arch/x86/*.S \
 	hyp/arch/x86/boot/*.S))
 HYP_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HYP_SRCS)))
 
-.PHONY: all guests iso deps test test-xen-diff test-unit test-system test-fuzz run bench clean \
+.PHONY: all ctrl-domain guests iso deps test test-xen-diff test-unit test-system test-fuzz run bench clean \
 	defconfig olddefconfig menuconfig help hyp-size
 
-all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz
+all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz ctrl-domain
+
+# Control-domain tools: static musl binaries in $(BUILD)/ctrl-domain/.
+ctrl-domain:
+	$(MAKE) -C ctrl-domain BUILD=$(BUILD)
 
 help:
 	@echo "make              build build/lamina.elf and build/lamina.gz"
