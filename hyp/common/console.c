@@ -11,25 +11,25 @@
 #include <lamina/string.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
+#include <xen/console.h>
 #include <xen/xen.h>
 
 #define CHUNK 128
 
 static void emit_guest_text(struct domain *d, const char *s, size_t n)
 {
-	static bool line_start = true;
 	char prefix[12];
 
 	for (size_t i = 0; i < n; i++) {
-		if (line_start) {
+		if (d->console_line_start) {
 			int len = snprintf(prefix, sizeof(prefix), "(d%u) ",
 					   d->domid);
 
 			console_write(prefix, len);
-			line_start = false;
+			d->console_line_start = false;
 		}
 		if (s[i] == '\n')
-			line_start = true;
+			d->console_line_start = true;
 		console_write(&s[i], 1);
 	}
 }
@@ -62,4 +62,38 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 	default:
 		return -XEN_ENOSYS;
 	}
+}
+
+/*
+ * A boot domain's console ring, drained to the serial line. The indices
+ * are the guest's: a producer more than a ring ahead is garbage, and the
+ * ring is resynchronised rather than read out of bounds.
+ */
+void console_drain_ring(struct domain *d)
+{
+	struct xencons_interface *r = d->console_ring;
+	XENCONS_RING_IDX cons, prod;
+	char buf[sizeof(r->out)];
+	size_t n = 0;
+
+	if (!r)
+		return;
+	cons = __atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
+	if (prod - cons > sizeof(r->out)) {
+		pr_warn("d%u: console ring indices corrupt; resynchronised\n",
+			d->domid);
+		cons = prod;
+	}
+	while (cons != prod)
+		buf[n++] = r->out[MASK_XENCONS_IDX(cons++, r->out)];
+	__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
+	emit_guest_text(d, buf, n);
+}
+
+void console_drain_all(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_DOMAINS; i++)
+		if (domains[i])
+			console_drain_ring(domains[i]);
 }

@@ -2,6 +2,7 @@
 /* Domains and vCPUs: creation, lookup, shutdown and crash. */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/event.h>
 #include <lamina/heap.h>
 #include <lamina/mm.h>
 #include <lamina/printk.h>
@@ -24,6 +25,7 @@ struct domain *domain_create(domid_t domid, const char *name)
 		return NULL;
 	d->domid = domid;
 	d->state = DOMAIN_RUNNING;
+	d->console_line_start = true;
 	strlcpy(d->name, name, sizeof(d->name));
 	cspace_init(&d->cspace, d->cap_slots, DOMAIN_CSPACE_SLOTS);
 	domains[domid] = d;
@@ -84,8 +86,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		return;
 	d->state = DOMAIN_SHUTDOWN;
 	d->shutdown_reason = reason;
+	console_drain_ring(d); /* its last words first */
 	pr_info("Domain %u (%s) shut down: %s\n", d->domid, d->name,
 		shutdown_reason_name(reason));
+	/* The control domain hears of every other domain's end. */
+	if (d->domid != 0 && domains[0] && domains[0]->vcpu[0])
+		evtchn_send_virq(domains[0]->vcpu[0], VIRQ_DOM_EXC);
 	/* As with Xen's domain 0: the control domain's end is the machine's. */
 	if (d->domid == 0) {
 		if (reason == SHUTDOWN_poweroff)

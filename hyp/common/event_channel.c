@@ -109,20 +109,28 @@ static long bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 	return 0;
 }
 
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
+{
+	int port = alloc_port(d);
+
+	if (port < 0)
+		return port;
+	d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND,
+					   .remote_dom = remote };
+	return port;
+}
+
 static long alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 {
 	int port;
 
 	if (a->dom != DOMID_SELF && a->dom != d->domid)
 		return -XEN_EPERM; /* allocating for others: a toolstack job */
-	port = alloc_port(d);
+	port = evtchn_alloc_unbound_port(d, a->remote_dom == DOMID_SELF ?
+						    d->domid :
+						    a->remote_dom);
 	if (port < 0)
 		return port;
-	d->evtchn[port] = (struct evtchn){
-		.state = ECS_UNBOUND,
-		.remote_dom = a->remote_dom == DOMID_SELF ? d->domid :
-							   a->remote_dom,
-	};
 	a->port = port;
 	return 0;
 }

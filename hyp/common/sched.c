@@ -80,6 +80,7 @@ void sched_tick(void)
 	}
 	if (current && ticks - slice_start >= SLICE_TICKS)
 		need_resched = true;
+	console_drain_all();
 }
 
 static void __attribute__((noreturn)) run(struct vcpu *v)
@@ -94,7 +95,7 @@ void idle_loop(void)
 	static bool announced;
 
 	current = NULL;
-	if (!announced) {
+	if (!announced && !domains_alive()) {
 		announced = true;
 		pr_info("Idle: no domains to run; waiting for domains.\n");
 	}

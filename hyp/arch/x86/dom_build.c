@@ -14,6 +14,7 @@
 #include <lamina/bootinfo.h>
 #include <lamina/domain.h>
 #include <lamina/elf_image.h>
+#include <lamina/event.h>
 #include <lamina/heap.h>
 #include <lamina/mm.h>
 #include <lamina/options.h>
@@ -37,6 +38,7 @@ struct layout {
 	uint64_t initrd_start, initrd_len;
 	uint64_t p2m_start;
 	uint64_t start_info;
+	uint64_t store, console; /* unprivileged domains' ring pages, or 0 */
 	uint64_t pt_start, nr_pt;
 	uint64_t stack_start;
 };
@@ -62,7 +64,8 @@ static uint64_t tables_needed(uint64_t start, uint64_t end)
 	return n;
 }
 
-static void compute_layout(struct builder *b, uint64_t initrd_len)
+static void compute_layout(struct builder *b, uint64_t initrd_len,
+			   bool control)
 {
 	struct layout *l = &b->l;
 
@@ -74,6 +77,13 @@ static void compute_layout(struct builder *b, uint64_t initrd_len)
 	l->p2m_start = ROUND_UP(l->initrd_start + initrd_len, PAGE_SIZE);
 	l->start_info = ROUND_UP(l->p2m_start + b->nr_pages * 8, PAGE_SIZE);
 	l->pt_start = l->start_info + PAGE_SIZE;
+	if (!control) {
+		/* xenstore and console rings follow start_info, as Xen's
+		 * domain builder places them. */
+		l->store = l->pt_start;
+		l->console = l->store + PAGE_SIZE;
+		l->pt_start = l->console + PAGE_SIZE;
+	}
 	for (l->nr_pt = 1;; l->nr_pt++) {
 		uint64_t stack_end;
 
@@ -222,7 +232,7 @@ static void write_hypercall_page(struct builder *b)
 }
 
 static void fill_start_info(struct builder *b, const char *cmdline,
-			    bool control)
+			    bool control, int store_port, int console_port)
 {
 	struct start_info *si = va_to_hyp(b, b->l.start_info);
 
@@ -231,6 +241,12 @@ static void fill_start_info(struct builder *b, const char *cmdline,
 	si->nr_pages = b->nr_pages;
 	si->shared_info = b->d->shared_info_mfn << PAGE_SHIFT;
 	si->flags = control ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
+	if (!control) {
+		si->store_mfn = b->p2m[va_to_pfn(b, b->l.store)];
+		si->store_evtchn = store_port;
+		si->console.domU.mfn = b->p2m[va_to_pfn(b, b->l.console)];
+		si->console.domU.evtchn = console_port;
+	}
 	si->pt_base = b->l.pt_start;
 	si->nr_pt_frames = b->l.nr_pt;
 	si->mfn_list = b->l.p2m_start;
@@ -283,17 +299,19 @@ static void grant_root_capabilities(struct domain *d)
 	}
 }
 
-static uint64_t pages_for_domain(void)
+static uint64_t pages_for_domain(uint64_t mem_bytes)
 {
 	uint64_t avail = free_frames();
-	uint64_t want = opt.dom0_mem ? opt.dom0_mem : DEFAULT_DOM0_MEM;
+	uint64_t want = mem_bytes ? mem_bytes :
+		       opt.dom0_mem ? opt.dom0_mem :
+				      DEFAULT_DOM0_MEM;
 	uint64_t pages = want >> PAGE_SHIFT;
 
 	if (avail <= HYPERVISOR_RESERVE_PAGES)
 		return 0;
 	if (pages > avail - HYPERVISOR_RESERVE_PAGES) {
 		pages = avail - HYPERVISOR_RESERVE_PAGES;
-		pr_warn("dom0_mem: only %lu MiB available\n",
+		pr_warn("domain memory: only %lu MiB available\n",
 			(unsigned long)(pages >> 8));
 	}
 	return pages;
@@ -322,10 +340,14 @@ static int check_image(struct builder *b)
 	return 0;
 }
 
-int build_boot_domain(domid_t domid, const struct boot_module *kernel,
-		      const struct boot_module *initrd, bool control)
+int build_boot_domain(const struct boot_domain_spec *spec,
+		      const struct boot_module *kernel,
+		      const struct boot_module *initrd)
 {
 	struct builder b = { 0 };
+	domid_t domid = spec->domid;
+	bool control = spec->control;
+	int store_port = 0, console_port = 0;
 	uint64_t l4_mfn;
 	struct vcpu *v;
 	int rc;
@@ -342,8 +364,8 @@ int build_boot_domain(domid_t domid, const struct boot_module *kernel,
 		       domid);
 		return -XEN_EINVAL;
 	}
-	b.nr_pages = pages_for_domain();
-	compute_layout(&b, initrd ? initrd->end - initrd->start : 0);
+	b.nr_pages = pages_for_domain(spec->mem_bytes);
+	compute_layout(&b, initrd ? initrd->end - initrd->start : 0, control);
 	if (b.l.v_end <= b.l.v_start ||
 	    (b.l.v_start < HYP_RESERVED_END && b.l.v_end > HYP_RESERVED_START)) {
 		pr_err("d%u: image overlaps the hypervisor's addresses\n", domid);
@@ -375,7 +397,16 @@ int build_boot_domain(domid_t domid, const struct boot_module *kernel,
 	write_guest(&b, b.l.p2m_start, b.p2m, b.nr_pages * 8);
 	if (b.info.hypercall_page != ELF_IMAGE_UNSET)
 		write_hypercall_page(&b);
-	fill_start_info(&b, module_args(kernel->string), control);
+	if (!control) {
+		/* Their backends live in the control domain (domain 0). */
+		store_port = evtchn_alloc_unbound_port(b.d, 0);
+		console_port = evtchn_alloc_unbound_port(b.d, 0);
+		if (store_port < 0 || console_port < 0)
+			return -XEN_ENOMEM;
+		b.d->console_ring = va_to_hyp(&b, b.l.console);
+	}
+	fill_start_info(&b, module_args(kernel->string), control, store_port,
+			console_port);
 
 	l4_mfn = build_page_tables(&b);
 	/* Validate the whole tree: one reference for the pin, one for CR3. */
@@ -401,6 +432,9 @@ int build_boot_domain(domid_t domid, const struct boot_module *kernel,
 	v->running = true;
 	if (control)
 		grant_root_capabilities(b.d);
+	else if (spec->console_io)
+		cap_create_root(&b.d->cspace, CAP_SLOT_ANY, CAP_CONSOLE_IO,
+				cap_valid_rights(CAP_CONSOLE_IO), 0, 0);
 
 	pr_info("d%u: %s kernel (%s), entry %#lx, %lu MiB, mapping %#lx-%#lx\n",
 		domid, b.info.guest_os[0] ? b.info.guest_os : "unnamed",

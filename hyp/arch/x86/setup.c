@@ -58,16 +58,100 @@ static void print_boot_info(void)
 	}
 }
 
-/* The first module is the control domain's kernel, the second its initrd. */
-static void build_control_domain(void)
+/* A size as dom0_mem= takes it: K/M/G suffix, a bare number is KiB. */
+static const char *parse_size(const char *p, uint64_t *out)
 {
-	const struct boot_module *initrd;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	switch (*p) {
+	case 'G': case 'g':
+		v <<= 30, p++;
+		break;
+	case 'M': case 'm':
+		v <<= 20, p++;
+		break;
+	case 'K': case 'k':
+		v <<= 10, p++;
+		break;
+	default:
+		v <<= 10;
+	}
+	*out = v;
+	return p;
+}
+
+/*
+ * boot_domains=MOD:MEM[:console],...: module MOD (an index into the boot
+ * modules) becomes the next domain (1, 2, ...) with MEM of memory; with
+ * ":console" it may also write to the hypervisor console. Boot domains
+ * hold no other capability.
+ */
+static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
+				       unsigned int *mods, unsigned int max)
+{
+	const char *p = opt.boot_domains;
+	unsigned int n = 0;
+
+	while (*p && n < max) {
+		uint64_t mod = 0;
+
+		while (*p >= '0' && *p <= '9')
+			mod = mod * 10 + (uint64_t)(*p++ - '0');
+		specs[n] = (struct boot_domain_spec){ .domid = n + 1 };
+		if (*p != ':' || !(p = parse_size(p + 1, &specs[n].mem_bytes)))
+			goto bad;
+		if (!strncmp(p, ":console", 8)) {
+			specs[n].console_io = true;
+			p += 8;
+		}
+		if (*p && *p != ',')
+			goto bad;
+		if (mod == 0 || mod >= boot_info.nr_modules) {
+			pr_err("boot_domains: no module %lu\n", (unsigned long)mod);
+			return n;
+		}
+		mods[n++] = mod;
+		if (*p == ',')
+			p++;
+	}
+	return n;
+bad:
+	pr_err("boot_domains: cannot parse '%s' (want MOD:MEM[:console],...)\n",
+	       opt.boot_domains);
+	return n;
+}
+
+/*
+ * The first module is the control domain's kernel; the second its initrd
+ * unless boot_domains names it as a kernel.
+ */
+static void build_domains(void)
+{
+	struct boot_domain_spec specs[BOOT_MAX_MODULES];
+	unsigned int mods[BOOT_MAX_MODULES], n;
+	const struct boot_module *initrd = NULL;
+	struct boot_domain_spec control = { .domid = 0, .control = true };
 
 	if (!boot_info.nr_modules)
 		return;
-	initrd = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
-	if (build_boot_domain(0, &boot_info.modules[0], initrd, true))
+	n = parse_boot_domains(specs, mods, BOOT_MAX_MODULES);
+	if (boot_info.nr_modules > 1) {
+		initrd = &boot_info.modules[1];
+		for (unsigned int i = 0; i < n; i++)
+			if (mods[i] == 1)
+				initrd = NULL;
+	}
+	if (build_boot_domain(&control, &boot_info.modules[0], initrd))
 		pr_err("The control domain could not be built.\n");
+	for (unsigned int i = 0; i < n; i++)
+		if (build_boot_domain(&specs[i], &boot_info.modules[mods[i]],
+				      NULL))
+			pr_err("Boot domain %u could not be built.\n",
+			       specs[i].domid);
 }
 
 void start_hypervisor(uint32_t magic, uint64_t info)
@@ -112,6 +196,6 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 #endif
 	pv_mm_init();
 	pv_cpu_init();
-	build_control_domain();
+	build_domains();
 	scheduler_start();
 }

@@ -15,6 +15,7 @@
 
 struct domain;
 struct evtchn;
+struct xencons_interface;
 
 struct vcpu {
 	struct domain *domain;
@@ -73,6 +74,11 @@ struct domain {
 
 	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
 
+	/* A boot domain's console ring, drained to the serial line by the
+	 * hypervisor until a console backend takes it over; NULL if none. */
+	struct xencons_interface *console_ring;
+	bool console_line_start; /* next console byte begins a line */
+
 	struct cspace cspace;
 	struct cap_slot cap_slots[DOMAIN_CSPACE_SLOTS];
 
@@ -89,6 +95,10 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Kill a domain for a fault it caused (never for the hypervisor's). */
 void domain_crash(struct domain *d, const char *why);
+
+/* Copy a boot domain's console output to the serial line. */
+void console_drain_ring(struct domain *d);
+void console_drain_all(void);
 
 /* Is any domain still running (not shut down)? */
 bool domains_alive(void);

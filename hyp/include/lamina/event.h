@@ -26,5 +26,7 @@ struct evtchn {
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 void evtchn_domain_destroy(struct domain *d);
+/* A port of d waiting for remote to bind (builder: console, store). */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
 
 #endif

@@ -13,6 +13,8 @@ struct hyp_options {
 	uint64_t dom0_mem; /* control-domain memory in bytes, 0 = default */
 	uint64_t max_cpus; /* bring up at most this many pCPUs */
 	char test_fault[16]; /* debug builds: raise this exception at boot */
+	/* Extra boot domains: "MOD:MEM[:console],..." (see setup.c). */
+	char boot_domains[256];
 };
 
 extern struct hyp_options opt;

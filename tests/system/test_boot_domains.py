@@ -1,0 +1,88 @@
+"""Several domains from the boot modules (issue 4): the control domain
+(first module) plus boot domains declared with boot_domains=, each running
+its own guest side by side; a malformed kernel is refused without harm."""
+
+import os
+import re
+
+import machine
+from machine import qemu
+import xen_ref
+from test_guests_xen import guests_built  # noqa: F401
+
+TIMEOUT = 90
+
+
+def per_domain_results(log):
+    """{domid: parse() result} from the (dN)-prefixed console lines."""
+    lines = {}
+    for line in log.splitlines():
+        m = re.match(r"^\(d(\d+)\) (.*)$", line)
+        if m:
+            lines.setdefault(int(m.group(1)), []).append(m.group(2))
+    return {d: xen_ref.parse("\n".join(ls)) for d, ls in lines.items()}
+
+
+def guest(built, name):
+    return os.path.join(built, f"{name}.elf")
+
+
+def test_domains_run_side_by_side(boot, guests_built):  # noqa: F811
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M "
+                    "boot_domains=1:32M,2:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=2",
+                      guest(guests_built, "time"),
+                      guest(guests_built, "memx")], mem="512M")
+    rc = m.wait_exit(TIMEOUT)
+    res = per_domain_results(m.log)
+    for domid in (1, 2):
+        r = res.get(domid)
+        if not r or r["done"] is None:
+            m.fail(f"no DONE line from domain {domid}")
+        bad = {k: v for k, v in r["checks"].items() if v != "ok"}
+        if bad or r["done"][1]:
+            m.fail(f"domain {domid} failed checks: {bad}")
+    # The control domain heard both ends through VIRQ_DOM_EXC.
+    assert res[0]["checks"].get("domains_exited") == "ok", m.tail()
+    assert "Domain 1 (boot) shut down: poweroff" in m.log
+    assert "Domain 2 (boot) shut down: poweroff" in m.log
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_unprivileged_boot_domain(boot, guests_built):  # noqa: F811
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "unpriv")], mem="256M")
+    rc = m.wait_exit(TIMEOUT)
+    r = per_domain_results(m.log).get(1)
+    if not r or r["done"] is None:
+        m.fail("no DONE line from domain 1")
+    bad = {k: v for k, v in r["checks"].items() if v != "ok"}
+    if bad:
+        m.fail(f"failed checks: {bad}")
+    # Its console_io attempt never reached the serial line.
+    assert "(d1) no" not in m.log
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_malformed_kernel_refused(boot, tmp_path):
+    bad = tmp_path / "notakernel.elf"
+    bad.write_bytes(b"\x7fELF" + os.urandom(4000))
+    m = boot(append="debug_exit=0xf4 idle_exit", modules=[str(bad)],
+             mem="128M")
+    rc = m.wait_exit(TIMEOUT)
+    assert re.search(r"d0: kernel image refused: \S", m.log), m.tail()
+    assert "The control domain could not be built." in m.log
+    # The hypervisor stays up and idles; nothing panicked.
+    assert "Idle: no domains to run" in m.log
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_bad_boot_domains_option(boot, guests_built):  # noqa: F811
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=7:32M",
+             modules=[guest(guests_built, "hello")], mem="256M")
+    rc = m.wait_exit(TIMEOUT)
+    assert "boot_domains: no module 7" in m.log, m.tail()
+    # The control domain still runs on its own.
+    assert xen_ref.parse(m.log)["done"] is not None, m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
