@@ -143,4 +143,29 @@ static inline long hyp_set_segment_base(unsigned int which, unsigned long base)
 	return HC(set_segment_base, which, base, 0, 0, 0);
 }
 
+static inline long hyp_fpu_taskswitch(int set)
+{
+	return HC(fpu_taskswitch, set, 0, 0, 0, 0);
+}
+
+static inline long hyp_set_debugreg(int reg, unsigned long value)
+{
+	return HC(set_debugreg, reg, value, 0, 0, 0);
+}
+
+static inline unsigned long hyp_get_debugreg(int reg)
+{
+	return HC(get_debugreg, reg, 0, 0, 0, 0);
+}
+
+static inline long hyp_nmi_op(unsigned int cmd, void *arg)
+{
+	return HC(nmi_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long hyp_xsm_op(void *arg)
+{
+	return HC(xsm_op, arg, 0, 0, 0, 0);
+}
+
 #endif
