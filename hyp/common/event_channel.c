@@ -333,7 +333,8 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 		rc = bind_ipi(d, &op.bind_ipi);
 		break;
 	case EVTCHNOP_close:
-		if (!port_of(d, op.close.port))
+		if (!port_of(d, op.close.port) ||
+		    d->evtchn[op.close.port].state == ECS_FREE)
 			return -XEN_EINVAL;
 		close_port(d, op.close.port);
 		return 0;

@@ -67,7 +67,7 @@ static int register_callback(struct vcpu *v, unsigned int type,
 		/* Accepted; Lamina never raises these for 64-bit guests. */
 		return 0;
 	default:
-		return -XEN_EINVAL;
+		return -XEN_ENOSYS;
 	}
 }
 
@@ -77,12 +77,12 @@ long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall,
 	struct vcpu *v = current;
 
 	(void)a4, (void)a5;
-	if (!is_canonical(event) || !is_canonical(failsafe) || !is_canonical(syscall))
-		return -XEN_EINVAL;
-	register_callback(v, CALLBACKTYPE_event, 0, event);
-	register_callback(v, CALLBACKTYPE_failsafe, 0, failsafe);
-	register_callback(v, CALLBACKTYPE_syscall, CALLBACKF_mask_events,
-			  syscall);
+	/* As Xen: no checks here; a bad address kills the guest on use. */
+	v->event_callback = event;
+	v->failsafe_callback = failsafe;
+	v->failsafe_masks_events = false;
+	v->syscall_callback = syscall;
+	v->syscall_masks_events = false;
 	return 0;
 }
 
@@ -104,9 +104,19 @@ long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 
 		if (copy_from_guest(&cb, arg, sizeof(cb)))
 			return -XEN_EFAULT;
-		if (cb.type == CALLBACKTYPE_nmi)
-			return -XEN_EINVAL; /* as Xen: NMI stays registered */
-		return register_callback(current, cb.type, 0, 0);
+		/* As Xen: only the NMI callback can be unregistered. */
+		switch (cb.type) {
+		case CALLBACKTYPE_nmi:
+			return 0;
+		case CALLBACKTYPE_event:
+		case CALLBACKTYPE_failsafe:
+		case CALLBACKTYPE_syscall:
+		case CALLBACKTYPE_syscall32:
+		case CALLBACKTYPE_sysenter:
+			return -XEN_EINVAL;
+		default:
+			return -XEN_ENOSYS;
+		}
 	}
 	default:
 		return -XEN_ENOSYS;

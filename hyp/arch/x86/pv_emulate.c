@@ -220,9 +220,27 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 		return emulate_msr(v, regs, b[1] == 0x30);
 	if (emulate_io(v, regs, b))
 		return true;
+	if (b[0] == 0x0f && b[1] == 0x06) { /* clts: the virtual TS */
+		asm volatile("clts");
+		regs->rip += 2;
+		return true;
+	}
 	if ((b[0] & 0xf0) == 0x40) {
 		rex = b[0];
 		len = 1;
+	}
+	/* mov %reg, %cr0: only TS is the guest's to change. */
+	if (b[len] == 0x0f && b[len + 1] == 0x22 && (b[len + 2] >> 6) == 3 &&
+	    !(((b[len + 2] >> 3) & 7) | ((rex & 4) << 1))) {
+		uint64_t val = *guest_gpr(regs, (b[len + 2] & 7) |
+							((rex & 1) << 3));
+
+		if (val & CR0_TS)
+			write_cr0(read_cr0() | CR0_TS);
+		else
+			asm volatile("clts");
+		regs->rip += len + 3;
+		return true;
 	}
 	/* mov %crN, %reg (0f 20 /r): reads the guest's view of CR0/2/3/4. */
 	if (b[len] == 0x0f && b[len + 1] == 0x20 && (b[len + 2] >> 6) == 3) {

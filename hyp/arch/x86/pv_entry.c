@@ -236,6 +236,10 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 		}
 	}
 	bounce_or_crash(v, regs, vector, vector_has_error(vector), error_code);
+	/* #NM reaches the guest only while its TS is set; as Xen, the
+	 * virtual TS is cleared with the bounce. */
+	if (vector == 7)
+		asm volatile("clts");
 }
 
 /* A syscall from guest user mode goes to the guest kernel's handler. */
@@ -319,11 +323,18 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 	struct vcpu *v;
 	struct vcpu_info *vi;
 
-	schedule(regs); /* may not come back: another vCPU or idle runs */
-	v = current;
-	vi = v->vcpu_info;
-	if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-	    v->event_callback)
-		pv_bounce(v, regs, v->event_callback, false, 0, true);
+	for (;;) {
+		schedule(regs); /* may not return: another vCPU or idle runs */
+		v = current;
+		vi = v->vcpu_info;
+		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+		    v->event_callback)
+			pv_bounce(v, regs, v->event_callback, false, 0, true);
+		/* iretq to a non-canonical rip faults in ring 0: the guest
+		 * asked for it (a callback or iret frame), so it dies. */
+		if (is_canonical(regs->rip))
+			break;
+		domain_crash(v->domain, "return to a non-canonical address");
+	}
 	sanitize_frame(regs);
 }
