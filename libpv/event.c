@@ -6,7 +6,9 @@
 #include <libpv/event.h>
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
+#include <libpv/mm.h>
 #include <libpv/test.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 
 #define MAX_PORTS 1024
@@ -30,7 +32,7 @@ void events_init(void)
 
 void event_upcall(void)
 {
-	struct vcpu_info *v = &shared_info->vcpu_info[0];
+	struct vcpu_info *v = vcpu0_info;
 	unsigned long sel;
 
 	upcall_count++;
@@ -100,9 +102,22 @@ long evtchn_notify(evtchn_port_t port)
 	return hyp_event_channel_op(EVTCHNOP_send, &op);
 }
 
+long vcpu_info_register(struct vcpu_info *where)
+{
+	struct vcpu_register_vcpu_info r = {
+		.mfn = virt_to_mfn(where),
+		.offset = (unsigned long)where & (PAGE_SIZE - 1),
+	};
+	long rc = hyp_vcpu_op(VCPUOP_register_vcpu_info, 0, &r);
+
+	if (!rc)
+		vcpu0_info = where;
+	return rc;
+}
+
 uint8_t events_disable(void)
 {
-	struct vcpu_info *v = &shared_info->vcpu_info[0];
+	struct vcpu_info *v = vcpu0_info;
 	uint8_t old = v->evtchn_upcall_mask;
 
 	v->evtchn_upcall_mask = 1;
@@ -112,7 +127,7 @@ uint8_t events_disable(void)
 
 void events_restore(uint8_t mask)
 {
-	struct vcpu_info *v = &shared_info->vcpu_info[0];
+	struct vcpu_info *v = vcpu0_info;
 
 	barrier();
 	v->evtchn_upcall_mask = mask;

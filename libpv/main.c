@@ -16,6 +16,7 @@
 struct boot_state boot;
 struct start_info *start_info;
 struct shared_info *shared_info;
+struct vcpu_info *vcpu0_info;
 
 /* entry_regs[0] = rsp, [1] = rsi at _start (start.S). */
 extern unsigned long entry_regs[2];
@@ -33,6 +34,7 @@ static void map_shared_info(void)
 				  UVMF_INVLPG))
 		pv_shutdown(SHUTDOWN_crash);
 	shared_info = (struct shared_info *)shared_info_page;
+	vcpu0_info = &shared_info->vcpu_info[0];
 }
 
 void __attribute__((noreturn)) pv_shutdown(unsigned int reason)

@@ -5,7 +5,7 @@
 
 void time_snapshot(struct vcpu_time_info *out)
 {
-	volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+	volatile struct vcpu_time_info *t = &vcpu0_info->time;
 	uint32_t ver;
 
 	do {
@@ -27,7 +27,7 @@ static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
 
 uint64_t system_time_ns(void)
 {
-	volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+	volatile struct vcpu_time_info *t = &vcpu0_info->time;
 	uint32_t ver;
 	uint64_t now;
 

@@ -33,7 +33,7 @@ void trap_set_hook(unsigned int vector, trap_hook_t hook)
 
 static void record(const struct trap_frame *f)
 {
-	struct vcpu_info *v = &shared_info->vcpu_info[0];
+	struct vcpu_info *v = vcpu0_info;
 
 	last_trap.vector = (unsigned int)f->vector;
 	last_trap.error_code = f->error_code;

@@ -74,7 +74,7 @@ void user_mode_init(void)
 long user_run(void (*fn)(void))
 {
 	char *stack = page_alloc();
-	uint8_t mask = shared_info->vcpu_info[0].evtchn_upcall_mask;
+	uint8_t mask = vcpu0_info->evtchn_upcall_mask;
 
 	/* iret restores the upcall mask from IF: keep the kernel's. */
 	kernel_rflags = 0x2 | (mask ? 0 : 0x200);

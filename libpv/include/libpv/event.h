@@ -25,6 +25,12 @@ long evtchn_notify(evtchn_port_t port);
 /* vCPU 0's upcall mask: disable returns the previous value. */
 uint8_t events_disable(void);
 void events_restore(uint8_t mask);
+/*
+ * Move vCPU 0's vcpu_info to `where` (in a writable page of the initial
+ * mapping) with VCPUOP_register_vcpu_info; libpv follows it. Events must
+ * be masked (events_disable) across the call.
+ */
+long vcpu_info_register(struct vcpu_info *where);
 /* Upcalls taken so far. */
 extern volatile unsigned long upcall_count;
 

@@ -27,6 +27,8 @@ struct boot_state {
 extern struct boot_state boot;
 extern struct start_info *start_info;
 extern struct shared_info *shared_info;
+/* vCPU 0's vcpu_info: in shared_info until VCPUOP_register_vcpu_info. */
+extern struct vcpu_info *vcpu0_info;
 
 /* Linker symbols. */
 extern char _text[], _etext[], _end[];

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * misc: debug registers (set/get round trip, the values Xen refuses, a data
+ * watchpoint raising #DB with DR6 readable), multicall (results written
+ * back, a failing call does not stop the batch, iret inside), vcpu_op
+ * is_up and register_vcpu_info (vcpu_info moved to a guest page, its upcall
+ * mask honoured there), SCHEDOP_poll, console_io read, and what nmi_op and
+ * xsm_op answer.
+ */
+#include <libpv/event.h>
+#include <libpv/hypercall.h>
+#include <libpv/libpv.h>
+#include <libpv/mm.h>
+#include <libpv/string.h>
+#include <libpv/test.h>
+#include <libpv/time.h>
+#include <libpv/traps.h>
+#include <xen/callback.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+#include <xen/version.h>
+
+#define MS 1000000ULL
+#define HYPERVISOR_AREA 0xffff800000001000UL
+/* DR7: L0, RW0 (bits 16-17), LEN0 (bits 18-19), GD (bit 13). */
+#define DR7_L0 0x1UL
+#define DR7_RW0_WRITE (1UL << 16)
+#define DR7_RW0_IO (2UL << 16)
+#define DR7_LEN0_8 (3UL << 18)
+#define DR7_GD (1UL << 13)
+#define DR6_B0 0x1UL
+
+static volatile uint64_t watched, unwatched[4];
+
+/* #DB: what the handler saw. */
+static volatile unsigned long db_count, db_rip, db_dr6;
+
+static int on_db(struct trap_frame *f)
+{
+	db_count++;
+	db_rip = f->rip;
+	db_dr6 = hyp_get_debugreg(6);
+	return 1;
+}
+
+static void test_debugreg_values(void)
+{
+	long rc;
+
+	for (int i = 0; i < 4; i++) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "dr%d_round_trip", i);
+		rc = hyp_set_debugreg(i, (unsigned long)&unwatched[i]);
+		CHECK(n,
+		      rc == 0 && hyp_get_debugreg(i) ==
+					 (unsigned long)&unwatched[i],
+		      "rc %ld value 0x%lx", rc, hyp_get_debugreg(i));
+	}
+	rc = hyp_set_debugreg(0, HYPERVISOR_AREA);
+	CHECK_EQ("dr0_hypervisor_area_refused", rc, -XEN_EPERM);
+	CHECK_EQ("dr0_kept", hyp_get_debugreg(0), (unsigned long)&unwatched[0]);
+	rc = hyp_set_debugreg(7, DR7_GD);
+	CHECK_EQ("dr7_general_detect_refused", rc, -XEN_EPERM);
+	rc = hyp_set_debugreg(7, DR7_L0 | DR7_RW0_IO);
+	CHECK_EQ("dr7_io_breakpoint_refused", rc, -XEN_EPERM);
+	rc = hyp_set_debugreg(7, 0);
+	CHECK_EQ("dr7_zero", rc, 0);
+	info("dr7 after 0: 0x%lx", hyp_get_debugreg(7));
+	rc = hyp_set_debugreg(6, 0);
+	CHECK_EQ("dr6_zero", rc, 0);
+	info("dr6 after 0: 0x%lx", hyp_get_debugreg(6));
+	rc = hyp_set_debugreg(8, 0);
+	CHECK_EQ("set_debugreg_8", rc, -XEN_ENODEV);
+	rc = (long)hyp_get_debugreg(8);
+	CHECK_EQ("get_debugreg_8", rc, -XEN_ENODEV);
+}
+
+static void test_watchpoint(void)
+{
+	unsigned long after, before;
+	uint64_t v;
+	long rc;
+
+	trap_set_hook(TRAP_db, on_db);
+	rc = hyp_set_debugreg(0, (unsigned long)&watched);
+	CHECK_EQ("watchpoint_dr0", rc, 0);
+	rc = hyp_set_debugreg(7, DR7_L0 | DR7_RW0_WRITE | DR7_LEN0_8);
+	CHECK_EQ("watchpoint_dr7", rc, 0);
+	info("dr7 armed: 0x%lx", hyp_get_debugreg(7));
+
+	before = db_count;
+	v = watched;
+	CHECK_EQ("watchpoint_read_no_db", db_count - before, 0);
+	asm volatile("movq %1, %0\n1: lea 1b(%%rip), %%rax\n"
+		     "mov %%rax, %2"
+		     : "=m"(watched), "+r"(v)
+		     : "m"(after)
+		     : "rax");
+	CHECK_EQ("watchpoint_db_delivered", db_count - before, 1);
+	CHECK("watchpoint_rip_after_write", db_rip == after,
+	      "rip 0x%lx want 0x%lx", db_rip, after);
+	info("dr6 at #DB: 0x%lx", db_dr6);
+	CHECK("watchpoint_dr6_b0", db_dr6 & DR6_B0, "dr6 0x%lx", db_dr6);
+
+	hyp_set_debugreg(7, 0);
+	hyp_set_debugreg(6, 0);
+	before = db_count;
+	watched = 2;
+	CHECK_EQ("watchpoint_disarmed", db_count - before, 0);
+}
+
+static void mc_entry(struct multicall_entry *e, unsigned long op,
+		     unsigned long a0, unsigned long a1)
+{
+	*e = (struct multicall_entry){ .op = op, .args = { a0, a1 } };
+	e->result = 0x5a5a;
+}
+
+/*
+ * A multicall made by a direct `syscall` (not through the hypercall page,
+ * whose stubs differ between hypervisors) with an iret frame on the stack:
+ * rax, r11, rcx, flags, rip, cs, rflags, rsp, ss. An iret run inside the
+ * batch resumes right after the syscall with the stack as before.
+ */
+static long multicall_over_iret_frame(struct multicall_entry *mc,
+				      unsigned int n)
+{
+	register unsigned long rdi asm("rdi") = (unsigned long)mc;
+	register unsigned long rsi asm("rsi") = n;
+	unsigned long rax;
+
+	asm volatile("mov %%rsp, %%r12\n\t"
+		     "pushq %[ss]\n\t"
+		     "pushq %%r12\n\t"
+		     "pushq $0x202\n\t"
+		     "pushq %[cs]\n\t"
+		     "lea 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "pushq $0\n\t"
+		     "pushq $0\n\t"
+		     "pushq $0\n\t"
+		     "pushq $0x1234\n\t"
+		     "mov %[nr], %%eax\n\t"
+		     "syscall\n"
+		     "1: mov %%r12, %%rsp"
+		     : "=a"(rax), "+r"(rdi), "+r"(rsi)
+		     : [ss] "i"(FLAT_KERNEL_SS), [cs] "i"(FLAT_KERNEL_CS & ~3),
+		       [nr] "i"(__HYPERVISOR_multicall)
+		     : "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "memory");
+	return (long)rax;
+}
+
+static void test_multicall(void)
+{
+	struct multicall_entry mc[4];
+	struct evtchn_close bad = { .port = 1U << 30 };
+	long version = hyp_xen_version(XENVER_version, NULL);
+	long rc;
+
+	mc_entry(&mc[0], __HYPERVISOR_xen_version, XENVER_version, 0);
+	mc_entry(&mc[1], __HYPERVISOR_event_channel_op, EVTCHNOP_close,
+		 (unsigned long)&bad);
+	mc_entry(&mc[2], __HYPERVISOR_xen_version, XENVER_version, 0);
+	mc_entry(&mc[3], __HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	rc = hyp_multicall(mc, 4);
+	CHECK_EQ("multicall", rc, 0);
+	CHECK_EQ("multicall_result_0", mc[0].result, version);
+	CHECK_EQ("multicall_failing_call_result", (long)mc[1].result,
+		 -XEN_EINVAL);
+	CHECK_EQ("multicall_continues_after_failure", mc[2].result, version);
+	CHECK_EQ("multicall_result_3", mc[3].result, 0);
+
+	rc = hyp_multicall(mc, 0);
+	CHECK_EQ("multicall_empty", rc, 0);
+
+	mc_entry(&mc[0], __HYPERVISOR_xen_version, XENVER_version, 0);
+	mc_entry(&mc[1], __HYPERVISOR_iret, 0, 0);
+	mc_entry(&mc[2], __HYPERVISOR_xen_version, XENVER_version, 0);
+	rc = multicall_over_iret_frame(mc, 3);
+	info("multicall with iret: rc %ld results %ld %ld %ld", rc,
+	     (long)mc[0].result, (long)mc[1].result, (long)mc[2].result);
+	/* Xen runs the iret: the batch ends there, the guest resumes at
+	 * the frame's rip with its rax, which is also the iret's result. */
+	CHECK_EQ("multicall_iret_resumes_frame", rc, 0x1234);
+	CHECK_EQ("multicall_iret_result_is_rax", mc[1].result, 0x1234);
+	CHECK_EQ("multicall_before_iret_runs", mc[0].result, version);
+	CHECK_EQ("multicall_stops_after_iret", mc[2].result, 0x5a5a);
+}
+
+static volatile unsigned long ipi_events;
+
+static void on_ipi(evtchn_port_t port, void *data)
+{
+	(void)port;
+	(void)data;
+	ipi_events++;
+}
+
+static evtchn_port_t bind_ipi(void)
+{
+	struct evtchn_bind_ipi b = { .vcpu = 0 };
+
+	if (hyp_event_channel_op(EVTCHNOP_bind_ipi, &b))
+		test_fatal("bind_ipi failed");
+	evtchn_set_handler(b.port, on_ipi, NULL);
+	evtchn_unmask(b.port);
+	return b.port;
+}
+
+static void test_poll(evtchn_port_t port)
+{
+	struct sched_poll p = { .nr_ports = 1, .timeout = 0 };
+	uint64_t start, end;
+	long rc;
+
+	p.ports.p = &port;
+	events_disable();
+	evtchn_notify(port);
+	rc = hyp_sched_op(SCHEDOP_poll, &p);
+	CHECK_EQ("poll_pending_port", rc, 0);
+	evtchn_clear(port);
+
+	start = system_time_ns();
+	p.timeout = start + 5 * MS;
+	rc = hyp_sched_op(SCHEDOP_poll, &p);
+	end = system_time_ns();
+	CHECK_EQ("poll_timeout", rc, 0);
+	CHECK("poll_timeout_not_early", end >= start + 5 * MS, "after %lu ns",
+	      (unsigned long)(end - start));
+
+	p.nr_ports = 200;
+	rc = hyp_sched_op(SCHEDOP_poll, &p);
+	CHECK_EQ("poll_too_many_ports", rc, -XEN_EINVAL);
+	events_restore(0);
+}
+
+static void test_vcpu_op(evtchn_port_t port)
+{
+	struct vcpu_info *area =
+		(struct vcpu_info *)((char *)page_alloc() + 64);
+	struct vcpu_info *old = &shared_info->vcpu_info[0];
+	struct vcpu_register_vcpu_info bad = {
+		.mfn = virt_to_mfn(area),
+		.offset = 4090,
+	};
+	unsigned long before;
+	long rc;
+
+	CHECK_EQ("is_up_0", hyp_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
+	CHECK_EQ("is_up_nonexistent", hyp_vcpu_op(VCPUOP_is_up, 1000, NULL),
+		 -XEN_ENOENT);
+
+	rc = hyp_vcpu_op(VCPUOP_register_vcpu_info, 0, &bad);
+	CHECK_EQ("register_vcpu_info_crossing_page", rc, -XEN_ENXIO);
+	events_disable();
+	rc = vcpu_info_register(area);
+	CHECK_EQ("register_vcpu_info", rc, 0);
+	if (rc) {
+		events_restore(0);
+		return;
+	}
+	/* Moving it marks everything pending so the guest rescans. */
+	CHECK_EQ("moved_upcall_pending", area->evtchn_upcall_pending, 1);
+	info("moved pending_sel 0x%lx",
+	     (unsigned long)area->evtchn_pending_sel);
+	CHECK_EQ("moved_mask_copied", area->evtchn_upcall_mask, 1);
+	before = upcall_count;
+	events_restore(0);
+	CHECK_EQ("moved_upcall_delivered", upcall_count - before, 1);
+	bad.offset = 128;
+	rc = hyp_vcpu_op(VCPUOP_register_vcpu_info, 0, &bad);
+	CHECK_EQ("register_vcpu_info_twice", rc, -XEN_EINVAL);
+
+	/* The mask in the new place holds events back; the old one is dead. */
+	old->evtchn_upcall_mask = 0;
+	old->evtchn_upcall_pending = 0;
+	events_disable();
+	before = ipi_events;
+	evtchn_notify(port);
+	CHECK_EQ("moved_mask_honoured", ipi_events - before, 0);
+	CHECK_EQ("moved_pending_set", area->evtchn_upcall_pending, 1);
+	CHECK_EQ("old_vcpu_info_untouched", old->evtchn_upcall_pending, 0);
+	events_restore(0);
+	CHECK_EQ("moved_unmask_delivers", ipi_events - before, 1);
+	CHECK("moved_time_info",
+	      area->time.tsc_to_system_mul != 0 && !(area->time.version & 1));
+}
+
+static void test_misc_ops(void)
+{
+	struct xennmi_callback cb = { .handler_address = 0 };
+	static uint8_t buf[64];
+	char in[16];
+	long rc;
+
+	cb.handler_address = (unsigned long)trap_entry_table[2];
+	rc = hyp_nmi_op(XENNMI_register_callback, &cb);
+	CHECK_EQ("nmi_op_register", rc, 0);
+	rc = hyp_nmi_op(XENNMI_unregister_callback, NULL);
+	CHECK_EQ("nmi_op_unregister", rc, 0);
+	rc = hyp_nmi_op(7, NULL);
+	CHECK_EQ("nmi_op_unknown", rc, -XEN_ENOSYS);
+	rc = hyp_xsm_op(buf);
+	info("xsm_op: %ld", rc);
+	CHECK_EQ("xsm_op", rc, -XEN_ENOSYS);
+
+	rc = hyp_console_io(CONSOLEIO_read, sizeof(in), in);
+	CHECK_EQ("console_read_empty", rc, 0);
+	rc = hyp_console_io(9, 0, NULL);
+	CHECK_EQ("console_io_unknown_cmd", rc, -XEN_ENOSYS);
+}
+
+void test_main(void)
+{
+	evtchn_port_t port;
+
+	test_debugreg_values();
+	test_watchpoint();
+	test_multicall();
+	test_misc_ops();
+	port = bind_ipi();
+	test_poll(port);
+	test_vcpu_op(port);
+}
