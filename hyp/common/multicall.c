@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
+#include <asm/pv.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
@@ -22,8 +23,20 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 
 		if (copy_from_guest(&e, at, sizeof(e)))
 			return -XEN_EFAULT;
-		if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
+		if (e.op == __HYPERVISOR_multicall) {
 			e.result = -XEN_EINVAL;
+		} else if (e.op == __HYPERVISOR_iret) {
+			/* As Xen: the iret happens, on the frame at the guest's
+			 * stack, and ends the batch; its result is the rax it
+			 * restored. */
+			struct cpu_user_regs *regs = current->hypercall_regs;
+
+			do_iret(regs);
+			e.result = regs->rax;
+			copy_to_guest(at + __builtin_offsetof(
+						   struct multicall_entry, result),
+				      &e.result, sizeof(e.result));
+			return regs->rax;
 		} else {
 			in_multicall = true;
 			e.result = hypercall_call(e.op, e.args);

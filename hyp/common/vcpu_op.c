@@ -17,8 +17,10 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
+	if (r.rsvd)
 		return -XEN_EINVAL;
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -XEN_ENXIO; /* as Xen: it would cross the page */
 	if (v->vcpu_info != &v->domain->shared_info->vcpu_info[v->vcpu_id])
 		return -XEN_EINVAL; /* once only, as Xen */
 	/* The page stays writable-typed for as long as it holds vcpu_info. */
@@ -27,6 +29,9 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	vi = (struct vcpu_info *)((uint8_t *)maddr_to_virt(r.mfn << PAGE_SHIFT) +
 				  r.offset);
 	*vi = *v->vcpu_info;
+	/* As Xen: make the guest rescan every word once events are on. */
+	vi->evtchn_upcall_pending = 1;
+	vi->evtchn_pending_sel = ~0UL;
 	v->vcpu_info = vi;
 	return 0;
 }

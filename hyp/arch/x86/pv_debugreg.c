@@ -9,6 +9,7 @@
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
 #include <asm/uaccess.h>
+#include <xen/callback.h>
 #include <xen/errno.h>
 
 #define DR7_GD (1UL << 13)
@@ -68,8 +69,11 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4,
 			return -XEN_EPERM;
 		value |= DR7_RESERVED_ONE;
 		break;
-	default:
+	case 4:
+	case 5:
 		return -XEN_EINVAL;
+	default:
+		return -XEN_ENODEV; /* as Xen: no such register */
 	}
 	v->debugreg[reg] = value;
 	load_dr(reg, value);
@@ -80,7 +84,9 @@ long do_get_debugreg(uint64_t reg, uint64_t a2, uint64_t a3, uint64_t a4,
 		     uint64_t a5)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (reg > 7 || reg == 4 || reg == 5)
+	if (reg > 7)
+		return -XEN_ENODEV;
+	if (reg == 4 || reg == 5)
 		return -XEN_EINVAL;
 	return current->debugreg[reg];
 }
@@ -88,9 +94,24 @@ long do_get_debugreg(uint64_t reg, uint64_t a2, uint64_t a3, uint64_t a4,
 long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	       uint64_t a5)
 {
-	(void)cmd, (void)arg, (void)a3, (void)a4, (void)a5;
-	/* Lamina never sends NMIs to guests; Xen without NMI support says: */
-	return -XEN_ENOSYS;
+	struct xennmi_callback cb;
+
+	(void)a3, (void)a4, (void)a5;
+	switch (cmd) {
+	case XENNMI_register_callback:
+		if (copy_from_guest(&cb, arg, sizeof(cb)))
+			return -XEN_EFAULT;
+		if (!is_canonical(cb.handler_address))
+			return -XEN_EINVAL;
+		/* Kept, as Xen keeps it; Lamina forwards no NMIs yet. */
+		current->nmi_callback = cb.handler_address;
+		return 0;
+	case XENNMI_unregister_callback:
+		current->nmi_callback = 0;
+		return 0;
+	default:
+		return -XEN_ENOSYS;
+	}
 }
 
 long do_xsm_op(uint64_t op, uint64_t arg, uint64_t a3, uint64_t a4,

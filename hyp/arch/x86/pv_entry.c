@@ -264,7 +264,9 @@ void do_syscall(struct cpu_user_regs *regs)
 		do_iret(regs);
 		return;
 	}
+	v->hypercall_regs = regs;
 	regs->rax = hypercall_dispatch(regs);
+	v->hypercall_regs = NULL;
 }
 
 void do_syscall32(struct cpu_user_regs *regs)

@@ -34,6 +34,9 @@ struct vcpu {
 
 	struct trap_info traps[256]; /* set_trap_table; address 0 = none */
 	uint64_t event_callback, failsafe_callback, syscall_callback;
+	uint64_t nmi_callback; /* nmi_op: recorded, never raised yet */
+	/* The guest frame of the hypercall being served (multicall iret). */
+	struct cpu_user_regs *hypercall_regs;
 	bool syscall_masks_events, failsafe_masks_events;
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
