@@ -63,6 +63,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->domain = d;
 	v->vcpu_id = id;
 	v->kernel_mode = true;
+	v->runstate.state = RUNSTATE_offline;
+	v->cr4 = 0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->vcpu_info->evtchn_upcall_mask = 1; /* events start masked */
 	d->vcpu[id] = v;

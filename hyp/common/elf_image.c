@@ -250,9 +250,8 @@ static int note_string(struct image *img, uint32_t type, const uint8_t *desc,
 {
 	struct elf_image_info *info = img->info;
 
-	if (strnlen((const char *)desc, size) == size)
-		return fail(img, ELF_IMAGE_BAD_NOTE, "Xen note ", type,
-			    " string is not terminated", -1);
+	/* A string ends at its NUL or at the note's end: Linux's FEATURES
+	 * note carries no NUL, and Xen takes it as it is. */
 	switch (type) {
 	case XEN_ELFNOTE_XEN_VERSION:
 		copy_string(info->xen_version, desc, size);
@@ -270,7 +269,8 @@ static int note_string(struct image *img, uint32_t type, const uint8_t *desc,
 		copy_string(info->pae_mode, desc, size);
 		break;
 	case XEN_ELFNOTE_BSD_SYMTAB:
-		info->bsd_symtab = strcmp((const char *)desc, "yes") == 0;
+		info->bsd_symtab = strnlen((const char *)desc, size) == 3 &&
+				   !memcmp(desc, "yes", 3);
 		break;
 	case XEN_ELFNOTE_FEATURES:
 		if (elf_image_parse_features((const char *)desc, size,

@@ -5,7 +5,11 @@
  * does not implement (nmi_op, xsm_op, ...).
  */
 #include <stddef.h>
+#include <generated/autoconf.h>
+#include <lamina/domain.h>
 #include <lamina/hypercall.h>
+#include <lamina/options.h>
+#include <lamina/printk.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -34,6 +38,7 @@ static const hypercall_fn hypercall_table[] = {
 	[__HYPERVISOR_sched_op] = do_sched_op,
 	[__HYPERVISOR_callback_op] = do_callback_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
+	[__HYPERVISOR_physdev_op] = do_physdev_op,
 };
 
 #define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
@@ -49,6 +54,14 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 {
 	const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10,
 				   regs->r8 };
+	long rc = hypercall_call(regs->rax, args);
 
-	return hypercall_call(regs->rax, args);
+#ifdef CONFIG_DEBUG
+	if (opt.trace_hypercalls)
+		pr_info("d%u hypercall %lu(%#lx, %#lx, %#lx) = %ld\n",
+			current->domain->domid, (unsigned long)regs->rax,
+			(unsigned long)args[0], (unsigned long)args[1],
+			(unsigned long)args[2], rc);
+#endif
+	return rc;
 }

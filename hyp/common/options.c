@@ -27,6 +27,8 @@ static const struct cmdline_option options[] = {
 	CMDLINE_BOOL_OPT("idle_exit", opt.idle_exit,
 			 "power off once nothing is left to run"),
 #ifdef CONFIG_DEBUG
+	CMDLINE_BOOL_OPT("trace_hypercalls", opt.trace_hypercalls,
+			 "debug builds: log every hypercall"),
 	CMDLINE_STRING_OPT("test_fault", opt.test_fault,
 			   "debug builds: raise an exception at boot"),
 #endif

@@ -6,7 +6,9 @@
 #include <lamina/timer.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <asm/time.h>
 #include <asm/uaccess.h>
+#include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/vcpu.h>
 
@@ -34,6 +36,34 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	vi->evtchn_pending_sel = ~0UL;
 	v->vcpu_info = vi;
 	return 0;
+}
+
+/*
+ * Runstate: where each vCPU's time went. Called on every switch with the
+ * vCPU's own page tables loaded, so its registered area is reachable.
+ */
+void runstate_switch(struct vcpu *v, int new_state)
+{
+	uint64_t now = system_time_ns();
+	struct vcpu_runstate_info *r = &v->runstate;
+	bool flag = v->domain->vm_assist &
+		    (1UL << VMASST_TYPE_runstate_update_flag);
+
+	if (r->state >= 0 && r->state < 4)
+		r->time[r->state] += now - r->state_entry_time;
+	r->state = new_state;
+	r->state_entry_time = now;
+	if (!v->runstate_guest)
+		return;
+	if (flag) {
+		uint64_t t = now | XEN_RUNSTATE_UPDATE;
+
+		copy_to_guest(v->runstate_guest +
+				      __builtin_offsetof(struct vcpu_runstate_info,
+							 state_entry_time),
+			      &t, sizeof(t));
+	}
+	copy_to_guest(v->runstate_guest, r, sizeof(*r));
 }
 
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
@@ -68,6 +98,22 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
 		return 0; /* Lamina has no periodic guest tick to stop */
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, arg);
+	case VCPUOP_register_runstate_memory_area: {
+		struct vcpu_register_runstate_memory_area a;
+
+		if (copy_from_guest(&a, arg, sizeof(a)))
+			return -XEN_EFAULT;
+		if (a.addr.p && !guest_range_ok(a.addr.p, sizeof(v->runstate)))
+			return -XEN_EINVAL;
+		v->runstate_guest = a.addr.p;
+		/* Filled at once when it is the caller's (its tables are on). */
+		if (v == current && a.addr.p)
+			copy_to_guest(a.addr.p, &v->runstate, sizeof(v->runstate));
+		return 0;
+	}
+	case VCPUOP_get_runstate_info:
+		runstate_switch(v, v->runstate.state); /* bring times up to date */
+		return copy_to_guest(arg, &v->runstate, sizeof(v->runstate));
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -20,6 +20,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
+#include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
@@ -285,9 +286,17 @@ static void grant_root_capabilities(struct domain *d)
 	};
 
 	for (unsigned int i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		uint64_t count = roots[i].type == CAP_DOMAIN_CREATE ?
-					 free_frames() :
-					 roots[i].count;
+		uint64_t count = roots[i].count;
+
+		if (roots[i].type == CAP_DOMAIN_CREATE)
+			count = free_frames();
+		/* I/O memory: every frame the CPU can address, as Xen grants
+		 * dom0 (and not one beyond). */
+		if (roots[i].type == CAP_IOMEM)
+			count = 1ULL << ((boot_cpu.phys_addr_bits ?
+						  boot_cpu.phys_addr_bits :
+						  36) -
+					 PAGE_SHIFT);
 		int rc = cap_create_root(&d->cspace, CAP_SLOT_ANY,
 					 roots[i].type,
 					 cap_valid_rights(roots[i].type), 0,

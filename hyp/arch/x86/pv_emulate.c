@@ -13,6 +13,7 @@
 #include <asm/io.h>
 #include <asm/pv_emulate.h>
 #include <asm/uaccess.h>
+#include <xen/xen.h>
 
 #ifndef CONFIG_SERIAL_PORT
 #define CONFIG_SERIAL_PORT 0x3f8
@@ -51,6 +52,10 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 			r.ecx &= ~((1u << 3) | (1u << 5)); /* monitor, vmx */
 			r.ecx |= 1u << 31; /* running under a hypervisor */
 			r.ebx &= 0x00ffffff; /* the APIC id is not the vCPU's */
+			/* PV page tables have no superpages (PSE, PSE36). */
+			r.edx &= ~((1u << 3) | (1u << 17));
+		} else if (leaf == 0x80000001) {
+			r.edx &= ~(1u << 26); /* nor 1 GiB pages */
 		}
 	}
 	regs->rax = r.eax;
@@ -101,6 +106,20 @@ static bool port_allowed(struct vcpu *v, uint32_t port, unsigned int size)
 			  CAP_RIGHT_CONTROL);
 }
 
+/*
+ * As Xen: port I/O and cli/sti are emulated only for a guest kernel whose
+ * virtual IOPL (PHYSDEVOP_set_iopl) reaches its ring (1, or 0 with the
+ * architectural_iopl assist); anything else is #GP.
+ */
+static bool iopl_ok(const struct vcpu *v)
+{
+	unsigned int cpl = !v->kernel_mode ? 3 :
+			   (v->domain->vm_assist &
+			    (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
+
+	return v->iopl >= cpl && v->iopl;
+}
+
 /* in/out with an immediate port or dx; 0x66 selects 16-bit. */
 static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
 		       const uint8_t *b)
@@ -128,12 +147,14 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
 	default:
 		return false;
 	}
-	if (!port_allowed(v, port, size))
+	if (!iopl_ok(v))
 		return false; /* the #GP goes to the guest */
 	if (in) {
-		uint32_t val;
+		uint32_t val = ~0u; /* as Xen: ports not granted read all ones */
 
-		if (size == 1)
+		if (!port_allowed(v, port, size))
+			;
+		else if (size == 1)
 			val = inb(port);
 		else if (size == 2)
 			val = inw(port);
@@ -144,7 +165,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
 		else
 			regs->rax = (regs->rax & ~((1UL << (size * 8)) - 1)) |
 				    val;
-	} else {
+	} else if (port_allowed(v, port, size)) {
 		if (size == 1)
 			outb(port, regs->rax);
 		else if (size == 2)
@@ -220,6 +241,12 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 		return emulate_msr(v, regs, b[1] == 0x30);
 	if (emulate_io(v, regs, b))
 		return true;
+	if ((b[0] == 0xfa || b[0] == 0xfb) && iopl_ok(v)) {
+		/* cli/sti: the event mask stands in for IF. */
+		v->vcpu_info->evtchn_upcall_mask = b[0] == 0xfa;
+		regs->rip += 1;
+		return true;
+	}
 	if (b[0] == 0x0f && b[1] == 0x06) { /* clts: the virtual TS */
 		asm volatile("clts");
 		regs->rip += 2;
@@ -229,16 +256,29 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 		rex = b[0];
 		len = 1;
 	}
-	/* mov %reg, %cr0: only TS is the guest's to change. */
-	if (b[len] == 0x0f && b[len + 1] == 0x22 && (b[len + 2] >> 6) == 3 &&
-	    !(((b[len + 2] >> 3) & 7) | ((rex & 4) << 1))) {
+	/* mov %reg, %crN: TS in CR0, CR2, and the guest's view of CR4. */
+	if (b[len] == 0x0f && b[len + 1] == 0x22 && (b[len + 2] >> 6) == 3) {
+		unsigned int cr = ((b[len + 2] >> 3) & 7) | ((rex & 4) << 1);
 		uint64_t val = *guest_gpr(regs, (b[len + 2] & 7) |
 							((rex & 1) << 3));
 
-		if (val & CR0_TS)
-			write_cr0(read_cr0() | CR0_TS);
-		else
-			asm volatile("clts");
+		switch (cr) {
+		case 0:
+			if (val & CR0_TS)
+				write_cr0(read_cr0() | CR0_TS);
+			else
+				asm volatile("clts");
+			break;
+		case 2:
+			v->vcpu_info->arch.cr2 = val;
+			break;
+		case 4:
+			/* As Xen: remembered for reads; the real CR4 is ours. */
+			v->cr4 = val;
+			break;
+		default:
+			return false;
+		}
 		regs->rip += len + 3;
 		return true;
 	}
@@ -260,7 +300,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 			      << 12;
 			break;
 		case 4:
-			val = read_cr4();
+			val = v->cr4;
 			break;
 		default:
 			return false;

@@ -17,6 +17,7 @@
 #include <asm/pv_emulate.h>
 #include <asm/pv_ptwr.h>
 #include <lamina/sched.h>
+#include <lamina/timer.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
@@ -112,6 +113,8 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 		return;
 	memcpy(&v->regs, regs, ENTRY_FRAME_SIZE);
 	fpu_save(v);
+	runstate_switch(v, v->blocked || !v->running ? RUNSTATE_blocked :
+						       RUNSTATE_runnable);
 }
 
 void pv_start_vcpu(struct vcpu *v)
@@ -127,6 +130,7 @@ void pv_start_vcpu(struct vcpu *v)
 	load_guest_cr3(v);
 	pv_load_gdt(v);
 	fpu_restore(v);
+	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
 	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
 	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);
@@ -176,6 +180,24 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	return true;
 }
 
+/* What a developer needs to find the guest's fault: registers, stack. */
+static void dump_guest_state(struct vcpu *v, const struct cpu_user_regs *r)
+{
+	uint64_t stack[8] = { 0 };
+
+	printk(LOG_ERR, "d%u: rax %016lx rbx %016lx rcx %016lx rdx %016lx\n",
+	       v->domain->domid, r->rax, r->rbx, r->rcx, r->rdx);
+	printk(LOG_ERR, "d%u: rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n",
+	       v->domain->domid, r->rsi, r->rdi, r->rbp, r->rsp);
+	printk(LOG_ERR, "d%u: r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n",
+	       v->domain->domid, r->r8, r->r9, r->r10, r->r11);
+	if (!copy_from_guest(stack, r->rsp, sizeof(stack)))
+		for (unsigned int i = 0; i < 8; i += 4)
+			printk(LOG_ERR, "d%u: stack %016lx %016lx %016lx %016lx\n",
+			       v->domain->domid, stack[i], stack[i + 1],
+			       stack[i + 2], stack[i + 3]);
+}
+
 static void bounce_or_crash(struct vcpu *v, struct cpu_user_regs *regs,
 			    unsigned int vector, bool has_error,
 			    uint32_t error_code)
@@ -188,6 +210,7 @@ static void bounce_or_crash(struct vcpu *v, struct cpu_user_regs *regs,
 	printk(LOG_ERR, "d%u: unhandled %s (vector %u, error %#x) at %#lx\n",
 	       v->domain->domid, exception_name(vector), vector, error_code,
 	       (unsigned long)regs->rip);
+	dump_guest_state(v, regs);
 	domain_crash(v->domain, "unhandled exception");
 }
 

@@ -28,9 +28,12 @@ uint64_t *m2p;
 	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
 	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
 	 _PAGE_NX | PTE_ADDR_MASK)
+/* Upper levels: no PSE (superpages); dirty and global are ignored there
+ * by the CPU, and Linux sets dirty in its table entries. */
 #define LN_ALLOWED                                                           \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |            \
-	 (7UL << 9) | _PAGE_NX | PTE_ADDR_MASK)
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
+	 _PAGE_NX | PTE_ADDR_MASK)
 
 bool mfn_valid(uint64_t mfn)
 {
@@ -93,6 +96,34 @@ static pte_t *map_frame(uint64_t mfn)
 	return maddr_to_virt(mfn << PAGE_SHIFT);
 }
 
+/*
+ * I/O memory: frames no domain or allocator owns — device MMIO above RAM,
+ * firmware ranges (reserved, ACPI, NVS), holes, and the first MiB of RAM
+ * the hypervisor keeps for the BIOS. A domain with an IOMEM capability
+ * covering them may map them; they carry no reference counts. Never RAM
+ * the hypervisor or any domain uses.
+ */
+static bool frame_is_iomem(uint64_t mfn)
+{
+	uint64_t addr = mfn << PAGE_SHIFT;
+
+	for (unsigned int i = 0; i < machine_memmap.nr; i++) {
+		const struct memmap_range *r = &machine_memmap.ranges[i];
+
+		if (addr < r->base || addr - r->base >= r->len)
+			continue;
+		return r->type == MEMMAP_RESERVED || r->type == MEMMAP_ACPI ||
+		       r->type == MEMMAP_NVS || r->type == MEMMAP_LOWMEM;
+	}
+	return true; /* in no range: a hole or device memory */
+}
+
+static bool iomem_allowed(const struct domain *d, uint64_t mfn)
+{
+	return frame_is_iomem(mfn) &&
+	       !cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP);
+}
+
 /* Take the references one entry of a level-n table needs. */
 static int get_entry_refs(struct domain *d, int level, unsigned int index,
 			  pte_t e)
@@ -104,6 +135,8 @@ static int get_entry_refs(struct domain *d, int level, unsigned int index,
 	if (level == 1) {
 		if (e & ~L1_ALLOWED)
 			return -XEN_EINVAL;
+		if (frame_is_iomem(mfn))
+			return iomem_allowed(d, mfn) ? 0 : -XEN_EINVAL;
 		return (e & _PAGE_RW) ? get_page_and_type(mfn, d, PGT_WRITABLE) :
 					get_page(mfn, d);
 	}
@@ -122,6 +155,8 @@ static void put_entry_refs(int level, unsigned int index, pte_t e)
 		return;
 	if (level == 4 && l4_slot_is_hypervisor(index))
 		return;
+	if (level == 1 && frame_is_iomem(mfn))
+		return; /* I/O memory holds no references */
 	if (level == 1 && !(e & _PAGE_RW))
 		put_page(mfn);
 	else
@@ -152,9 +187,13 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 			continue;
 		rc = get_entry_refs(d, level, i, t[i]);
 		if (rc) {
-			pr_debug("d%u: L%d table %#lx entry %u (%#lx) refused\n",
+			uint64_t to = (t[i] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+			pr_debug("d%u: L%d table %#lx entry %u (%#lx) refused (%d; target count %#x type %#x)\n",
 				 d->domid, level, (unsigned long)mfn, i,
-				 (unsigned long)t[i]);
+				 (unsigned long)t[i], rc,
+				 mfn_valid(to) ? mfn_frame(to)->count_info : 0,
+				 mfn_valid(to) ? mfn_frame(to)->type_info : 0);
 			devalidate(mfn, level, i);
 			return rc;
 		}

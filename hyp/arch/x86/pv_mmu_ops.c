@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
+#include <lamina/printk.h>
 #include <lamina/string.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
@@ -25,7 +26,10 @@ static int write_done(uint64_t done, uint32_t n)
 static long foreign_owner(struct domain *d, uint64_t foreigndom,
 			  struct domain **owner)
 {
-	if (foreigndom == DOMID_SELF || foreigndom == d->domid) {
+	/* DOMID_IO: the frames are I/O memory, checked entry by entry
+	 * against the caller's IOMEM capability. */
+	if (foreigndom == DOMID_SELF || foreigndom == d->domid ||
+	    foreigndom == DOMID_IO) {
 		*owner = d;
 		return 0;
 	}
@@ -101,8 +105,12 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 		default:
 			rc = -XEN_ENOSYS;
 		}
-		if (rc)
+		if (rc) {
+			pr_debug("d%u: mmu_update %#lx <- %#lx refused (%ld)\n",
+				 d->domid, (unsigned long)req.ptr,
+				 (unsigned long)req.val, rc);
 			break;
+		}
 	}
 	flush_tlb_local();
 	if (write_done(done, i))

@@ -8,6 +8,7 @@
 #include <generated/autoconf.h>
 #include <lamina/cap.h>
 #include <lamina/spinlock.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 #define DOMAIN_CSPACE_SLOTS 64
@@ -41,6 +42,10 @@ struct vcpu {
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
 	uint64_t debugreg[8]; /* set_debugreg */
+	unsigned int iopl; /* PHYSDEVOP_set_iopl */
+	uint64_t cr4; /* the CR4 the guest reads and writes (virtual) */
+	struct vcpu_runstate_info runstate; /* hypervisor's copy */
+	uint64_t runstate_guest; /* registered guest VA, 0 if none */
 	uint64_t gdt_mfn[14]; /* set_gdt frames (FIRST_RESERVED_GDT_PAGE) */
 	unsigned int gdt_frames, gdt_entries;
 

@@ -12,6 +12,7 @@ struct hyp_options {
 	bool idle_exit; /* power off once nothing is left to run */
 	uint64_t dom0_mem; /* control-domain memory in bytes, 0 = default */
 	uint64_t max_cpus; /* bring up at most this many pCPUs */
+	bool trace_hypercalls; /* debug builds: log every hypercall */
 	char test_fault[16]; /* debug builds: raise this exception at boot */
 	/* Extra boot domains: "MOD:MEM[:console],..." (see setup.c). */
 	char boot_domains[256];

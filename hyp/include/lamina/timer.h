@@ -9,5 +9,7 @@
 bool timer_check_expired(struct vcpu *v);
 /* Refresh a vCPU's vcpu_time_info from the hypervisor clock. */
 void time_update_vcpu(struct vcpu *v);
+/* Account v's time and move it to RUNSTATE_* new_state. */
+void runstate_switch(struct vcpu *v, int new_state);
 
 #endif

@@ -194,3 +194,27 @@ TEST(load_copies_segments_and_zeroes_bss)
 	CHECK_EQ(elf_image_load(b.buf, 0x100, &info, record_write, &r),
 		 -XEN_EINVAL);
 }
+
+/* Linux's FEATURES note has no NUL; Xen takes the note's bytes as the
+ * string, and so must we (Debian's kernel would be refused otherwise). */
+TEST(unterminated_string_notes_accepted)
+{
+	static const char feats[] = "!writable_page_tables|pae_pgdir_above_4gb";
+
+	builder_init(&b);
+	note_add(&b, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5);
+	note_str(&b, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&b, XEN_ELFNOTE_LOADER, "generic");
+	note_num(&b, XEN_ELFNOTE_VIRT_BASE, T_VIRT_BASE, 8);
+	note_num(&b, XEN_ELFNOTE_ENTRY, T_VADDR, 8);
+	note_add(&b, "Xen", XEN_ELFNOTE_FEATURES, feats, sizeof(feats) - 1);
+	note_add(&b, "Xen", XEN_ELFNOTE_BSD_SYMTAB, "yes", 3);
+	builder_flush_notes(&b);
+	builder_add_text(&b);
+	CHECK_EQ(parse(), 0);
+	CHECK_STR(info.reason, "");
+	CHECK_STR(info.guest_os, "linux");
+	CHECK_EQ(info.features_required[0], 1u << 0);
+	CHECK_EQ(info.features_supported[0], (1u << 0) | (1u << 4));
+	CHECK(info.bsd_symtab);
+}
