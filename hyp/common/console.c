@@ -89,7 +89,9 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 	char chunk[CHUNK];
 
 	(void)a4, (void)a5;
-	if (cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0, CAP_RIGHT_CONTROL))
+	if (cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0,
+		      cmd == CONSOLEIO_read ? CAP_RIGHT_QUERY :
+					      CAP_RIGHT_CONTROL))
 		return -XEN_EPERM;
 	switch (cmd) {
 	case CONSOLEIO_write:

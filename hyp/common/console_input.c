@@ -37,8 +37,8 @@ int console_input_target(void)
 static bool takes_input(const struct domain *d)
 {
 	return d && d->state == DOMAIN_RUNNING &&
-	       (d->console_ring || !cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0,
-					      CAP_RIGHT_CONTROL));
+	       (d->console_ring ||
+		!cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0, CAP_RIGHT_QUERY));
 }
 
 /* At every log level: the user asked where input goes now. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * echo: prints each line typed at its console back as "echo: <line>",
- * control characters as ^X. The line "quit" ends the run. As the initial
+ * control characters as ^X. The line "quit" ends the run; "spin" makes it
+ * poll for input without blocking (a vCPU that is always running) until
+ * "stop". As the initial
  * domain it reads with CONSOLEIO_read and hears VIRQ_CONSOLE; otherwise it
  * reads its console ring's "in" side and hears the ring's port. Not a
  * conformance guest: it is not in `make list`.
@@ -20,6 +22,7 @@
 
 static char line[128];
 static size_t line_len;
+static bool spinning;
 
 static void input_event(evtchn_port_t port, void *data)
 {
@@ -44,6 +47,8 @@ static bool line_end(void)
 
 	line[line_len] = '\0';
 	quit = !strcmp(line, "quit");
+	if (!strcmp(line, "spin") || !strcmp(line, "stop"))
+		spinning = line[1] == 'p';
 	if (line_len)
 		printf("echo: %s\n", line);
 	line_len = 0;
@@ -69,7 +74,7 @@ static long read_or_wait(char *buf, size_t len)
 	uint8_t mask = events_disable();
 	long n = console_read(buf, len);
 
-	if (n == 0) {
+	if (n == 0 && !spinning) {
 		/* Blocking unmasks events: nothing slips in between. */
 		hyp_set_timer_op(system_time_ns() + TIMER_NS);
 		hyp_sched_op(SCHEDOP_block, NULL);
