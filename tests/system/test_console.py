@@ -163,3 +163,22 @@ def test_control_domain_reads_console_io(boot, guests_built):  # noqa: F811
     c.type_line("quit")
     c.expect(r"^\(d0\) CHECK quit_received ok$")
     assert m.wait_exit(TIMEOUT) == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_polled_input_without_an_io_apic(boot, guests_built):  # noqa: F811
+    # No ACPI tables: no I/O APIC to route IRQ 4, so the tick reads the UART.
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M",
+             modules=[guest(guests_built, "echo")], mem="128M",
+             extra=["-machine", "acpi=off"])
+    c = Console(m)
+    c.expect(r"^\(lamina\) Serial input: no interrupt route, polled at "
+             r"each tick$")
+    c.expect(announced("DOM0"))
+    c.expect(r"^\(d0\) echo: ready$")
+    c.type_line("polled")
+    c.switch_to("Lamina")
+    c.key("q", "list domains and their vCPUs")
+    c.expect(r"^\(lamina\) Domain 0 \(control\): running")
+    c.switch_to("DOM0")
+    c.type_line("quit")
+    assert m.wait_exit(TIMEOUT) == qemu.EXIT_POWEROFF, m.tail()
