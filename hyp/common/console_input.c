@@ -29,11 +29,6 @@ static int target = TO_HYPERVISOR;
 static unsigned int switch_typed; /* CTRL-a in a row, not yet passed on */
 static bool polled; /* no receive interrupt: the tick reads the UART */
 
-int console_input_target(void)
-{
-	return target;
-}
-
 static bool takes_input(const struct domain *d)
 {
 	return d && d->state == DOMAIN_RUNNING &&
@@ -68,8 +63,9 @@ static void switch_input(void)
 
 /*
  * The ring's indices are shared with the guest: in_cons is whatever it
- * wrote. A ring that claims more than its size is in use takes nothing;
- * the index is masked on every store, so nothing lands outside it.
+ * wrote. A full ring, or one that claims more than its size in use,
+ * takes nothing; the index is masked on every store, so nothing lands
+ * outside the ring.
  */
 static void ring_input(struct domain *d, char c)
 {

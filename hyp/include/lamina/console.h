@@ -22,8 +22,6 @@ void console_rx(char c, const struct cpu_user_regs *regs);
 void console_endboot(void);
 /* From the tick: read the UART if its interrupt could not be routed. */
 void console_poll(void);
-/* Domain id serial input goes to, or -1 for the hypervisor. */
-int console_input_target(void);
 
 /* Queue a byte for CONSOLEIO_read; false if the queue is full. */
 bool console_io_input(char c);
