@@ -3,7 +3,8 @@
  * Console: the initial domain writes with CONSOLEIO_write; other domains
  * copy into the console ring (start_info.console.domU) and kick its event
  * channel. Output is buffered up to a newline so each line reaches the
- * hypervisor in one piece.
+ * hypervisor in one piece. Input: CONSOLEIO_read for the initial domain,
+ * the ring's "in" side otherwise.
  */
 #include <libpv/console.h>
 #include <libpv/hypercall.h>
@@ -44,6 +45,28 @@ static void ring_write(const char *buf, size_t len)
 		if (len)
 			hyp_sched_op(0 /* SCHEDOP_yield */, NULL);
 	}
+}
+
+long console_read(char *buf, size_t len)
+{
+	XENCONS_RING_IDX cons, prod;
+	size_t n = 0;
+
+	if (!ring)
+		return hyp_console_io(CONSOLEIO_read, len, buf);
+	cons = ring->in_cons;
+	prod = ring->in_prod;
+	barrier(); /* x86 keeps loads in order; the compiler must too */
+	while (n < len && cons != prod)
+		buf[n++] = ring->in[MASK_XENCONS_IDX(cons++, ring->in)];
+	barrier();
+	ring->in_cons = cons;
+	return n;
+}
+
+evtchn_port_t console_input_port(void)
+{
+	return ring ? ring_port : 0;
 }
 
 static void emit(const char *buf, size_t len)

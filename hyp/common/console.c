@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * console_io: a domain holding the CONSOLE_IO capability writes to the
- * hypervisor's serial line (each line prefixed "(dN) ") and reads what
- * was typed there.
+ * Console output and console_io: a domain holding the CONSOLE_IO
+ * capability writes to the hypervisor's serial line (each line prefixed
+ * "(dN) ") and reads what was typed there for it; boot domains' console
+ * rings are drained to the same line.
  */
 #include <stdint.h>
+#include <lamina/console.h>
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
 #include <lamina/printk.h>
+#include <lamina/spinlock.h>
 #include <lamina/string.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
@@ -15,6 +18,11 @@
 #include <xen/xen.h>
 
 #define CHUNK 128
+#define RX_SIZE 256 /* serial input waiting for CONSOLEIO_read */
+
+static char rx_ring[RX_SIZE];
+static uint32_t rx_prod, rx_cons;
+static spinlock_t rx_lock = SPINLOCK_INIT;
 
 static void emit_guest_text(struct domain *d, const char *s, size_t n)
 {
@@ -34,6 +42,46 @@ static void emit_guest_text(struct domain *d, const char *s, size_t n)
 	}
 }
 
+/* A full queue drops the new byte, as Xen's does. */
+bool console_io_input(char c)
+{
+	unsigned long flags;
+	bool room;
+
+	spin_lock_irqsave(&rx_lock, flags);
+	room = rx_prod - rx_cons < RX_SIZE;
+	if (room)
+		rx_ring[rx_prod++ % RX_SIZE] = c;
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return room;
+}
+
+/* Up to count queued bytes to buf; bytes leave the queue once copied. */
+static long console_io_read(uint64_t count, uint64_t buf)
+{
+	unsigned long flags;
+	long done = 0;
+
+	spin_lock_irqsave(&rx_lock, flags);
+	while (rx_cons != rx_prod && (uint64_t)done < count) {
+		uint32_t idx = rx_cons % RX_SIZE;
+		uint64_t n = rx_prod - rx_cons;
+
+		if (idx + n > RX_SIZE)
+			n = RX_SIZE - idx;
+		if (n > count - done)
+			n = count - done;
+		if (copy_to_guest(buf + done, &rx_ring[idx], n)) {
+			done = -XEN_EFAULT;
+			break;
+		}
+		rx_cons += n;
+		done += n;
+	}
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return done;
+}
+
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 		   uint64_t a5)
 {
@@ -41,7 +89,9 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 	char chunk[CHUNK];
 
 	(void)a4, (void)a5;
-	if (cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0, CAP_RIGHT_CONTROL))
+	if (cap_check(&d->cspace, CAP_CONSOLE_IO, 0, 0,
+		      cmd == CONSOLEIO_read ? CAP_RIGHT_QUERY :
+					      CAP_RIGHT_CONTROL))
 		return -XEN_EPERM;
 	switch (cmd) {
 	case CONSOLEIO_write:
@@ -58,7 +108,9 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 		}
 		return 0;
 	case CONSOLEIO_read:
-		return 0; /* serial input reaches domains with the console work */
+		if ((int64_t)count < 0)
+			return -XEN_EINVAL;
+		return console_io_read(count, buf);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -87,6 +87,15 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
 	set_pending(d, v->virq_port[virq]);
 }
 
+void evtchn_notify_port(struct domain *d, uint32_t port)
+{
+	struct evtchn *e = port_of(d, port);
+
+	/* The guest may have closed or rebound it: only d itself hears. */
+	if (e && e->state != ECS_FREE)
+		set_pending(d, port);
+}
+
 static long bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 {
 	struct vcpu *v;

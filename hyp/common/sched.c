@@ -6,6 +6,7 @@
  * nothing can. Switches happen only on the way back to a guest, where the
  * whole guest state is the frame at the top of the vCPU's own stack.
  */
+#include <lamina/console.h>
 #include <lamina/domain.h>
 #include <lamina/hypercall.h>
 #include <lamina/options.h>
@@ -81,6 +82,7 @@ void sched_tick(void)
 	if (current && ticks - slice_start >= SLICE_TICKS)
 		need_resched = true;
 	console_drain_all();
+	console_poll();
 }
 
 static void __attribute__((noreturn)) run(struct vcpu *v)

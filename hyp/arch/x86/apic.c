@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Interrupt controllers: the legacy 8259 PICs are remapped out of the
- * exception vectors and masked, every I/O APIC input starts masked, and
- * the boot CPU's local APIC is enabled in xAPIC mode with its timer.
+ * exception vectors and masked, every I/O APIC input starts masked (until
+ * a driver routes its ISA IRQ), and the boot CPU's local APIC is enabled
+ * in xAPIC mode with its timer.
  */
 #include <stdint.h>
+#include <lamina/errno.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <lamina/sched.h>
@@ -39,6 +41,8 @@
 #define IOAPIC_WINDOW 0x10
 #define IOAPIC_VERSION_REG 0x01
 #define IOAPIC_REDIR(n) (0x10 + 2 * (n))
+#define REDIR_ACTIVE_LOW (1u << 13)
+#define REDIR_LEVEL (1u << 15)
 
 static volatile uint8_t *lapic;
 
@@ -150,6 +154,10 @@ static void ioapic_write(volatile uint8_t *io, uint32_t reg, uint32_t v)
 	mmio_write32(io + IOAPIC_WINDOW, v);
 }
 
+/* Every I/O APIC, mapped, with its number of inputs. */
+static volatile uint8_t *ioapic_mmio[ACPI_MAX_IOAPICS];
+static unsigned int ioapic_pins[ACPI_MAX_IOAPICS];
+
 void ioapic_init(void)
 {
 	for (unsigned int i = 0; i < acpi.nr_ioapics; i++) {
@@ -163,7 +171,49 @@ void ioapic_init(void)
 			ioapic_write(io, IOAPIC_REDIR(pin) + 1, 0);
 			ioapic_write(io, IOAPIC_REDIR(pin), LVT_MASKED);
 		}
-		pr_info("IOAPIC %u: %u pins, all masked\n",
-			acpi.ioapics[i].id, pins);
+		ioapic_mmio[i] = io;
+		ioapic_pins[i] = pins;
+		pr_info("IOAPIC %u: %u pins, all masked\n", acpi.ioapics[i].id,
+			pins);
 	}
+}
+
+/*
+ * An ISA IRQ reaches the I/O APICs as a GSI: the same number with the
+ * bus's edge trigger and high polarity, unless a MADT interrupt source
+ * override says otherwise (its flags are MPS INTI flags: polarity in bits
+ * 0-1, trigger mode in bits 2-3, 0 = as the bus, 3 = low/level).
+ */
+int ioapic_route_isa_irq(unsigned int isa_irq, uint8_t vector)
+{
+	uint32_t gsi = isa_irq, entry = vector;
+	uint16_t flags = 0;
+
+	for (unsigned int i = 0; i < acpi.nr_overrides; i++) {
+		if (acpi.overrides[i].source_irq != isa_irq)
+			continue;
+		gsi = acpi.overrides[i].gsi;
+		flags = acpi.overrides[i].flags;
+	}
+	if ((flags & 3) == 3)
+		entry |= REDIR_ACTIVE_LOW;
+	if (((flags >> 2) & 3) == 3)
+		entry |= REDIR_LEVEL;
+	for (unsigned int i = 0; i < acpi.nr_ioapics; i++) {
+		uint32_t base = acpi.ioapics[i].gsi_base;
+
+		if (!ioapic_mmio[i] || gsi < base ||
+		    gsi - base >= ioapic_pins[i])
+			continue;
+		/* Fixed delivery to this CPU's APIC id, physical mode. */
+		ioapic_write(ioapic_mmio[i], IOAPIC_REDIR(gsi - base) + 1,
+			     lapic_id() << 24);
+		ioapic_write(ioapic_mmio[i], IOAPIC_REDIR(gsi - base), entry);
+		pr_info("IOAPIC %u: ISA IRQ %u is GSI %u (%s, active %s), vector %#x\n",
+			acpi.ioapics[i].id, isa_irq, gsi,
+			entry & REDIR_LEVEL ? "level" : "edge",
+			entry & REDIR_ACTIVE_LOW ? "low" : "high", vector);
+		return 0;
+	}
+	return -ENOENT;
 }

@@ -413,6 +413,7 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 		if (store_port < 0 || console_port < 0)
 			return -XEN_ENOMEM;
 		b.d->console_ring = va_to_hyp(&b, b.l.console);
+		b.d->console_port = console_port;
 	}
 	fill_start_info(&b, module_args(kernel->string), control, store_port,
 			console_port);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <generated/autoconf.h>
 #include <lamina/bootinfo.h>
+#include <lamina/console.h>
 #include <lamina/mm.h>
 #include <lamina/options.h>
 #include <lamina/panic.h>
@@ -197,5 +198,6 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 	pv_mm_init();
 	pv_cpu_init();
 	build_domains();
+	console_endboot();
 	scheduler_start();
 }

@@ -85,6 +85,7 @@ struct domain {
 	/* A boot domain's console ring, drained to the serial line by the
 	 * hypervisor until a console backend takes it over; NULL if none. */
 	struct xencons_interface *console_ring;
+	uint32_t console_port; /* the ring's event channel (start_info) */
 	bool console_line_start; /* next console byte begins a line */
 
 	struct cspace cspace;

@@ -25,6 +25,8 @@ struct evtchn {
 };
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+/* The hypervisor notifies one of d's own ports (a console ring's). */
+void evtchn_notify_port(struct domain *d, uint32_t port);
 void evtchn_domain_destroy(struct domain *d);
 /* A port of d waiting for remote to bind (builder: console, store). */
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);

@@ -9,6 +9,8 @@ void lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void ioapic_init(void);
+/* Unmask isa_irq's GSI to vector on this CPU; -ENOENT if no I/O APIC has it. */
+int ioapic_route_isa_irq(unsigned int isa_irq, uint8_t vector);
 /* LAPIC timer counts per second, measured by time_init(). */
 extern uint64_t lapic_timer_hz;
 /* Free-run the LAPIC timer (masked) and read how far it counted. */

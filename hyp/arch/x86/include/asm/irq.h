@@ -6,6 +6,7 @@
 
 /* Vectors the hypervisor uses for its own interrupts. */
 #define VECTOR_LAPIC_TIMER 0xf0
+#define VECTOR_SERIAL 0xe0 /* the console UART's receive interrupt */
 #define VECTOR_SPURIOUS 0xff
 
 typedef void (*irq_handler_t)(struct cpu_user_regs *regs);
