@@ -9,6 +9,7 @@
 #include <lamina/hypercall.h>
 #include <lamina/string.h>
 #include <asm/cpu.h>
+#include <asm/pv.h>
 #include <asm/uaccess.h>
 #include <xen/callback.h>
 #include <xen/errno.h>
@@ -153,13 +154,26 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3,
 		v->gs_base_kernel = base;
 		wrmsr(MSR_GS_BASE, base);
 		return 0;
-	case SEGBASE_GS_USER_SEL:
-		/* Only the null selector: 64-bit guests use bases, not the GDT. */
-		if ((base & 0xffff) & ~3)
-			return -XEN_EINVAL;
-		v->gs_base_user = 0;
-		wrmsr(MSR_KERNEL_GS_BASE, 0);
+	case SEGBASE_GS_USER_SEL: {
+		/* Loading a selector loads its descriptor's base; the null
+		 * selector gives base 0. Only the guest's own GDT, ring 3. */
+		uint16_t sel = base & 0xffff;
+		uint64_t desc_base = 0;
+
+		if (sel & ~3) {
+			uint64_t desc;
+
+			if ((sel & 4) || (sel >> 3) >= v->gdt_entries ||
+			    pv_gdt_entry(v, sel >> 3, &desc) ||
+			    !(desc & (1UL << 47)) || !(desc & (1UL << 44)))
+				return -XEN_EINVAL;
+			desc_base = ((desc >> 16) & 0xffffff) |
+				    ((desc >> 32) & 0xff000000);
+		}
+		v->gs_base_user = desc_base;
+		wrmsr(MSR_KERNEL_GS_BASE, desc_base);
 		return 0;
+	}
 	default:
 		return -XEN_EINVAL;
 	}

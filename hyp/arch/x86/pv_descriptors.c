@@ -68,6 +68,17 @@ void pv_load_gdt(struct vcpu *v)
 	}
 }
 
+int pv_gdt_entry(const struct vcpu *v, unsigned int index, uint64_t *desc)
+{
+	unsigned int f = index / GDT_FRAME_ENTRIES;
+
+	if (index >= v->gdt_entries || f >= v->gdt_frames)
+		return -XEN_EINVAL;
+	*desc = ((const uint64_t *)maddr_to_virt(v->gdt_mfn[f] << PAGE_SHIFT))
+		[index % GDT_FRAME_ENTRIES];
+	return 0;
+}
+
 long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3,
 		uint64_t a4, uint64_t a5)
 {

@@ -52,8 +52,15 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 			r.ecx &= ~((1u << 3) | (1u << 5)); /* monitor, vmx */
 			r.ecx |= 1u << 31; /* running under a hypervisor */
 			r.ebx &= 0x00ffffff; /* the APIC id is not the vCPU's */
-			/* PV page tables have no superpages (PSE, PSE36). */
-			r.edx &= ~((1u << 3) | (1u << 17));
+			/* PV page tables have no superpages (PSE, PSE36); the
+			 * machine-check, thermal, debug-store and local APIC
+			 * machinery is the hypervisor's, not the guest's. */
+			r.edx &= ~((1u << 3) | (1u << 17) | (1u << 7) |
+				   (1u << 14) | (1u << 21) | (1u << 22) |
+				   (1u << 29) | (1u << 31));
+			r.ecx &= ~((1u << 2) | (1u << 4) | (1u << 6) |
+				   (1u << 7) | (1u << 8) | (1u << 15) |
+				   (1u << 21) | (1u << 24));
 		} else if (leaf == 0x80000001) {
 			r.edx &= ~(1u << 26); /* nor 1 GiB pages */
 		}

@@ -29,5 +29,7 @@ void toggle_guest_mode(struct vcpu *v);
 void pv_cpu_init(void);
 /* Mirror v's guest GDT into this CPU's GDT. */
 void pv_load_gdt(struct vcpu *v);
+/* Descriptor index of v's guest GDT. 0 or -XEN_EINVAL. */
+int pv_gdt_entry(const struct vcpu *v, unsigned int index, uint64_t *desc);
 
 #endif
