@@ -24,7 +24,8 @@ static long copy_string_out(uint64_t arg, const char *s, size_t size)
 /* Only what Lamina really does: no feature is claimed ahead of its code. */
 static uint32_t feature_submap0(const struct domain *d)
 {
-	uint32_t f = 1u << XENFEAT_mmu_pt_update_preserve_ad;
+	uint32_t f = 1u << XENFEAT_mmu_pt_update_preserve_ad |
+		     1u << XENFEAT_gnttab_map_avail_bits;
 
 	if (d->domid == 0) /* the initial domain, as start_info says */
 		f |= 1u << XENFEAT_dom0;
