@@ -566,12 +566,13 @@ struct copy_side {
 	struct domain *d;
 	grant_ref_t ref; /* when via a grant */
 	uint64_t mfn;
-	bool via_grant, writable;
+	bool via_grant, writable; /* writable: pinned and typed for writing */
+	bool typed; /* holds a PGT_WRITABLE type reference */
 };
 
 static void release_side(struct copy_side *s)
 {
-	if (s->writable)
+	if (s->typed)
 		put_page_type(s->mfn);
 	put_page(s->mfn);
 	if (s->via_grant)
@@ -597,7 +598,8 @@ static int claim_side(const struct gnttab_copy_ptr *p, bool is_gref,
 	struct domain *ld = current->domain;
 	int rc;
 
-	s->writable = false;
+	s->writable = writable;
+	s->typed = false;
 	s->via_grant = is_gref;
 	s->ref = p->u.ref;
 	if (is_gref) {
@@ -613,14 +615,11 @@ static int claim_side(const struct gnttab_copy_ptr *p, bool is_gref,
 		if (get_page(s->mfn, s->d))
 			return GNTST_bad_page;
 	}
-	if (writable) {
-		if (get_page_type(s->mfn, PGT_WRITABLE, s->d)) {
-			s->writable = false;
-			release_side(s);
-			return GNTST_general_error; /* a page table, say */
-		}
+	if (writable && get_page_type(s->mfn, PGT_WRITABLE, s->d)) {
+		release_side(s);
+		return GNTST_general_error; /* a page table, say */
 	}
-	s->writable = writable;
+	s->typed = writable;
 	return GNTST_okay;
 }
 

@@ -320,6 +320,19 @@ static void test_copy(void)
 	c.dest.u.gmfn = virt_to_mfn((void *)start_info->pt_base);
 	CHECK_EQ("copy_into_page_table", gop(GNTTABOP_copy, &c, 1) ?: c.status,
 		 GNTST_general_error);
+	/* Into a grant of a page table: refused, the grant left unpinned. */
+	gnttab_grant(REF_RO, SELF, virt_to_mfn((void *)start_info->pt_base),
+		     false);
+	c.flags = GNTCOPY_dest_gref;
+	c.dest.u.ref = REF_RO;
+	c.dest.domid = SELF;
+	c.source.u.gmfn = virt_to_mfn(a);
+	c.source.domid = DOMID_SELF;
+	CHECK_EQ("copy_into_page_table_grant",
+		 gop(GNTTABOP_copy, &c, 1) ?: c.status, GNTST_general_error);
+	CHECK_EQ("copy_into_page_table_grant_no_flags",
+		 gnttab[REF_RO].flags & (GTF_reading | GTF_writing), 0);
+	CHECK("end_page_table_grant", gnttab_end(REF_RO));
 	CHECK_EQ("copy_leaves_no_flags_after_errors",
 		 gnttab[REF_COPY].flags & (GTF_reading | GTF_writing), 0);
 
