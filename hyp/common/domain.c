@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <lamina/domain.h>
 #include <lamina/event.h>
+#include <lamina/grant_table.h>
 #include <lamina/heap.h>
 #include <lamina/mm.h>
 #include <lamina/printk.h>
@@ -89,6 +90,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	d->state = DOMAIN_SHUTDOWN;
 	d->shutdown_reason = reason;
 	console_drain_ring(d); /* its last words first */
+	grant_table_release_mappings(d); /* granters get their pages back */
 	pr_info("Domain %u (%s) shut down: %s\n", d->domid, d->name,
 		shutdown_reason_name(reason));
 	/* The control domain hears of every other domain's end. */

@@ -124,9 +124,12 @@ static bool iomem_allowed(const struct domain *d, uint64_t mfn)
 	       !cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP);
 }
 
-/* Take the references one entry of a level-n table needs. */
-static int get_entry_refs(struct domain *d, int level, unsigned int index,
-			  pte_t e)
+/*
+ * Take the references one entry of a level-n table needs. An L1 entry's
+ * frame must belong to owner: d itself, or a granter (grant_table.c).
+ */
+static int get_entry_refs(struct domain *d, const struct domain *owner,
+			  int level, unsigned int index, pte_t e)
 {
 	uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
@@ -137,8 +140,9 @@ static int get_entry_refs(struct domain *d, int level, unsigned int index,
 			return -XEN_EINVAL;
 		if (frame_is_iomem(mfn))
 			return iomem_allowed(d, mfn) ? 0 : -XEN_EINVAL;
-		return (e & _PAGE_RW) ? get_page_and_type(mfn, d, PGT_WRITABLE) :
-					get_page(mfn, d);
+		return (e & _PAGE_RW) ?
+			       get_page_and_type(mfn, owner, PGT_WRITABLE) :
+			       get_page(mfn, owner);
 	}
 	if (e & ~LN_ALLOWED)
 		return -XEN_EINVAL; /* superpages and reserved bits */
@@ -185,7 +189,7 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
 		if (level == 4 && l4_slot_is_hypervisor(i))
 			continue;
-		rc = get_entry_refs(d, level, i, t[i]);
+		rc = get_entry_refs(d, d, level, i, t[i]);
 		if (rc) {
 			uint64_t to = (t[i] & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
@@ -264,8 +268,9 @@ void put_page_and_type(uint64_t mfn)
 	put_page(mfn);
 }
 
-int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
-		    pte_t new, bool preserve_ad)
+static int update_entry(struct domain *d, const struct domain *owner,
+			uint64_t pt_mfn, unsigned int index, pte_t new,
+			bool preserve_ad)
 {
 	struct frame *f = mfn_frame(pt_mfn);
 	int level = level_of(f->type_info & PGT_TYPE_MASK);
@@ -279,12 +284,26 @@ int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
 		return -XEN_EPERM;
 	if (preserve_ad)
 		new |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
-	rc = get_entry_refs(d, level, index, new);
+	if (owner != d && level != 1)
+		return -XEN_EINVAL;
+	rc = get_entry_refs(d, owner, level, index, new);
 	if (rc)
 		return rc;
 	t[index] = adjust_entry(new);
 	put_entry_refs(level, index, old);
 	return 0;
+}
+
+int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
+		    pte_t new, bool preserve_ad)
+{
+	return update_entry(d, d, pt_mfn, index, new, preserve_ad);
+}
+
+int pv_update_l1_foreign(struct domain *d, const struct domain *owner,
+			 uint64_t l1_mfn, unsigned int index, pte_t new)
+{
+	return update_entry(d, owner, l1_mfn, index, new, false);
 }
 
 void install_hypervisor_l4_slots(pte_t *l4)

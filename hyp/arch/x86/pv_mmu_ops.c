@@ -119,8 +119,8 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 }
 
 /* The L1 table and slot that map va in the vCPU's kernel page tables. */
-static long find_l1(struct vcpu *v, uint64_t va, uint64_t *l1_mfn,
-		    unsigned int *index)
+long pv_find_l1(struct vcpu *v, uint64_t va, uint64_t *l1_mfn,
+		unsigned int *index)
 {
 	uint64_t mfn = v->kernel_l4_mfn;
 
@@ -167,7 +167,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags,
 	(void)a4, (void)a5;
 	if (!guest_range_ok(va, 1))
 		return -XEN_EINVAL;
-	rc = find_l1(v, va, &l1_mfn, &index);
+	rc = pv_find_l1(v, va, &l1_mfn, &index);
 	if (!rc)
 		rc = pv_update_entry(v->domain, l1_mfn, index, val, false);
 	if (!rc)

@@ -16,6 +16,7 @@
 
 struct domain;
 struct evtchn;
+struct grant_table;
 struct xencons_interface;
 
 struct vcpu {
@@ -81,6 +82,7 @@ struct domain {
 	uint64_t vm_assist;
 
 	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
+	struct grant_table *grant_table; /* grant_table.c, created on use */
 
 	/* A boot domain's console ring, drained to the serial line by the
 	 * hypervisor until a console backend takes it over; NULL if none. */

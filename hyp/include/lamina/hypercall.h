@@ -50,6 +50,8 @@ long do_get_debugreg(uint64_t reg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_nmi_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_xsm_op(uint64_t op, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count, uint64_t,
+		       uint64_t);
 long do_multicall(uint64_t list, uint64_t count, uint64_t, uint64_t,
 		  uint64_t);
 

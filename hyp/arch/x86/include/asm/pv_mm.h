@@ -64,6 +64,18 @@ void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
 int pv_update_entry(struct domain *d, uint64_t pt_mfn, unsigned int index,
 		    pte_t new, bool preserve_ad);
 
+/*
+ * As pv_update_entry for an L1 entry whose frame belongs to owner (a
+ * granter): the references are taken on owner's frame on d's behalf and
+ * dropped like any other when the entry is replaced. Grant mappings only.
+ */
+int pv_update_l1_foreign(struct domain *d, const struct domain *owner,
+			 uint64_t l1_mfn, unsigned int index, pte_t new);
+
+/* The L1 table and slot mapping va in v's kernel page tables. */
+long pv_find_l1(struct vcpu *v, uint64_t va, uint64_t *l1_mfn,
+		unsigned int *index);
+
 /* Guest L4 slots the hypervisor owns (256..271). */
 static inline bool l4_slot_is_hypervisor(unsigned int slot)
 {
