@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * Writable page tables (VMASST_TYPE_writable_pagetables): a guest kernel
- * that stores straight into one of its page-table entries takes a #PF on
- * the read-only mapping; we decode the store, pass the new entry through
- * the same validation as mmu_update, and step over the instruction. A
- * store we cannot decode, or an entry that does not validate, goes back
- * to the guest as the page fault it was.
+ * that writes straight into one of its page-table entries takes a #PF on
+ * the read-only mapping; we decode the instruction, compute the whole new
+ * entry, pass it through the same validation as mmu_update, and step over
+ * the instruction. Anything we cannot decode, or an entry that does not
+ * validate, goes back to the guest as the page fault it was.
  *
- * Decoded: mov r64 -> m64 (89), mov imm32 -> m64 (c7 /0), xchg (87) and
- * lock cmpxchg (0f b1), with REX.W and any ModRM/SIB/displacement form.
+ * Decoded (with REX, ds/lock prefixes and any ModRM/SIB/displacement):
+ *   89 mov r, m      c7 /0 mov imm32, m     87 xchg      0f b1 cmpxchg
+ *   80 /1 /4 or/and imm8 (byte)   81, 83 /1 /4 or/and imm (dword/qword)
+ *   0f ab bts r, m   0f b3 btr r, m   0f ba /5 /6 bts/btr imm8, m
+ * which covers Linux's set_pte, ptep_set_wrprotect (lock andb), and
+ * test_and_clear_bit on accessed/dirty bits.
  */
 #include <stdint.h>
 #include <lamina/domain.h>
@@ -20,13 +24,18 @@
 
 #define PFEC_PRESENT 1u
 #define PFEC_WRITE 2u
+#define RFLAGS_CF (1UL << 0)
 #define RFLAGS_ZF (1UL << 6)
 
-struct store {
+enum op { OP_MOV, OP_XCHG, OP_CMPXCHG, OP_AND, OP_OR, OP_BTS, OP_BTR };
+
+struct access {
 	unsigned int len; /* instruction bytes */
-	uint8_t opcode; /* 0x89, 0xc7, 0x87 or 0xb1 (cmpxchg) */
+	unsigned int size; /* operand bytes: 1, 4 or 8 */
+	enum op op;
+	bool src_is_reg; /* else imm */
 	unsigned int reg; /* ModRM.reg with REX.R */
-	int64_t imm; /* for c7 */
+	uint64_t imm;
 };
 
 /* Length of ModRM + SIB + displacement starting at p[0]. */
@@ -35,7 +44,7 @@ static unsigned int modrm_len(const uint8_t *p)
 	unsigned int mod = p[0] >> 6, rm = p[0] & 7, n = 1;
 
 	if (mod == 3)
-		return 0; /* register operand: not a store */
+		return 0; /* register operand: not a memory access */
 	if (rm == 4) {
 		n++;
 		if (mod == 0 && (p[1] & 7) == 5)
@@ -50,39 +59,79 @@ static unsigned int modrm_len(const uint8_t *p)
 	return n;
 }
 
-static bool decode(const uint8_t *b, struct store *s)
+static uint64_t read_imm(const uint8_t *p, unsigned int bytes)
 {
-	unsigned int i = 0, rex = 0, mlen;
-	bool lock = false;
+	uint64_t v = 0;
 
-	if (b[i] == 0xf0) {
-		lock = true;
+	for (unsigned int k = 0; k < bytes; k++)
+		v |= (uint64_t)p[k] << (8 * k);
+	return v;
+}
+
+static bool decode(const uint8_t *b, struct access *a)
+{
+	unsigned int i = 0, rex = 0, mlen, ext, imm_bytes = 0;
+	uint8_t opc;
+
+	while (b[i] == 0xf0 || b[i] == 0x3e) /* lock, ds (UP lock stand-in) */
 		i++;
-	}
 	if ((b[i] & 0xf0) == 0x40)
 		rex = b[i++];
-	if (!(rex & 8))
-		return false; /* only 64-bit stores are whole entries */
-	if (b[i] == 0x0f && b[i + 1] == 0xb1 && lock) {
-		s->opcode = 0xb1;
-		i += 2;
-	} else if (b[i] == 0x89 || b[i] == 0x87 ||
-		   (b[i] == 0xc7 && ((b[i + 1] >> 3) & 7) == 0)) {
-		s->opcode = b[i++];
+	a->size = (rex & 8) ? 8 : 4;
+	a->src_is_reg = false;
+	opc = b[i++];
+	if (opc == 0x0f) {
+		opc = b[i++];
+		ext = (b[i] >> 3) & 7;
+		if (opc == 0xb1)
+			a->op = OP_CMPXCHG, a->src_is_reg = true;
+		else if (opc == 0xab)
+			a->op = OP_BTS, a->src_is_reg = true;
+		else if (opc == 0xb3)
+			a->op = OP_BTR, a->src_is_reg = true;
+		else if (opc == 0xba && (ext == 5 || ext == 6))
+			a->op = ext == 5 ? OP_BTS : OP_BTR, imm_bytes = 1;
+		else
+			return false;
 	} else {
-		return false;
+		ext = (b[i] >> 3) & 7;
+		switch (opc) {
+		case 0x89:
+			a->op = OP_MOV, a->src_is_reg = true;
+			break;
+		case 0x87:
+			a->op = OP_XCHG, a->src_is_reg = true;
+			break;
+		case 0xc7:
+			if (ext != 0)
+				return false;
+			a->op = OP_MOV, imm_bytes = 4;
+			break;
+		case 0x80:
+		case 0x81:
+		case 0x83:
+			if (ext != 1 && ext != 4)
+				return false;
+			a->op = ext == 1 ? OP_OR : OP_AND;
+			imm_bytes = opc == 0x81 ? 4 : 1;
+			if (opc == 0x80)
+				a->size = 1;
+			break;
+		default:
+			return false;
+		}
 	}
-	s->reg = ((b[i] >> 3) & 7) | ((rex & 4) << 1);
+	a->reg = ((b[i] >> 3) & 7) | ((rex & 4) << 1);
 	mlen = modrm_len(&b[i]);
 	if (!mlen)
 		return false;
 	i += mlen;
-	if (s->opcode == 0xc7) {
-		s->imm = (int32_t)(b[i] | b[i + 1] << 8 | b[i + 2] << 16 |
-				   (uint32_t)b[i + 3] << 24);
-		i += 4;
-	}
-	s->len = i;
+	a->imm = read_imm(&b[i], imm_bytes);
+	/* Immediates are sign-extended to the operand size (not bt's). */
+	if (imm_bytes && a->op != OP_BTS && a->op != OP_BTR && a->size > 1)
+		a->imm = (uint64_t)(int64_t)(imm_bytes == 1 ? (int8_t)a->imm :
+							     (int32_t)a->imm);
+	a->len = i + imm_bytes;
 	return true;
 }
 
@@ -102,20 +151,65 @@ static pte_t mapping_of(struct vcpu *v, uint64_t va)
 	return e;
 }
 
+/*
+ * Apply the access to the operand (the bytes of the entry it touches).
+ * Returns false when the instruction must not write (cmpxchg mismatch).
+ */
+static bool apply(const struct access *a, struct cpu_user_regs *regs,
+		  uint64_t operand, uint64_t *result)
+{
+	uint64_t src = a->src_is_reg ? *guest_gpr(regs, a->reg) : a->imm;
+	unsigned int bit = src % (a->size * 8);
+
+	switch (a->op) {
+	case OP_MOV:
+		*result = src;
+		return true;
+	case OP_XCHG:
+		*result = src;
+		*guest_gpr(regs, a->reg) = operand;
+		return true;
+	case OP_CMPXCHG:
+		if (operand != regs->rax) {
+			regs->rax = operand;
+			regs->rflags &= ~RFLAGS_ZF;
+			return false;
+		}
+		regs->rflags |= RFLAGS_ZF;
+		*result = src;
+		return true;
+	case OP_AND:
+		*result = operand & src;
+		return true;
+	case OP_OR:
+		*result = operand | src;
+		return true;
+	case OP_BTS:
+	case OP_BTR:
+		regs->rflags &= ~RFLAGS_CF;
+		if (operand & (1UL << bit))
+			regs->rflags |= RFLAGS_CF;
+		*result = a->op == OP_BTS ? operand | (1UL << bit) :
+					    operand & ~(1UL << bit);
+		return true;
+	}
+	return false;
+}
+
 bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 		     uint64_t addr, uint32_t error_code)
 {
 	struct domain *d = v->domain;
+	unsigned int off = addr & 7, shift = off * 8;
+	uint64_t mfn, old, mask, operand, result, *slot;
 	uint8_t insn[16];
-	struct store s;
-	uint64_t mfn, val, *slot;
+	struct access a;
 	pte_t map;
 
 	if (!(d->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
 	    !v->kernel_mode ||
 	    (error_code & (PFEC_PRESENT | PFEC_WRITE)) !=
-		    (PFEC_PRESENT | PFEC_WRITE) ||
-	    (addr & 7))
+		    (PFEC_PRESENT | PFEC_WRITE))
 		return false;
 	map = mapping_of(v, addr);
 	if (!map)
@@ -124,30 +218,23 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 	if (!mfn_valid(mfn) || mfn_frame(mfn)->owner != d->domid)
 		return false;
 	if (copy_from_guest(insn, regs->rip, sizeof(insn)) ||
-	    !decode(insn, &s))
+	    !decode(insn, &a) || off + a.size > 8)
 		return false;
 	slot = (uint64_t *)maddr_to_virt(mfn << PAGE_SHIFT) +
 	       ((addr & (PAGE_SIZE - 1)) / 8);
-	val = s.opcode == 0xc7 ? (uint64_t)s.imm : *guest_gpr(regs, s.reg);
-	if (s.opcode == 0xb1 && *slot != regs->rax) {
-		/* cmpxchg that does not match: load the entry, clear ZF. */
-		regs->rax = *slot;
-		regs->rflags &= ~RFLAGS_ZF;
-		regs->rip += s.len;
-		return true;
+	old = *slot;
+	mask = a.size == 8 ? ~0UL : ((1UL << (a.size * 8)) - 1) << shift;
+	operand = (old & mask) >> shift;
+	if (!apply(&a, regs, operand, &result)) {
+		regs->rip += a.len;
+		return true; /* cmpxchg that did not match: nothing written */
 	}
-	{
-		uint64_t old = *slot;
-
-		if (pv_update_entry(d, mfn, (addr & (PAGE_SIZE - 1)) / 8, val,
-				    false))
-			return false;
-		if (s.opcode == 0x87)
-			*guest_gpr(regs, s.reg) = old;
-		if (s.opcode == 0xb1)
-			regs->rflags |= RFLAGS_ZF;
-	}
+	result = (old & ~mask) | ((result << shift) & mask);
+	if (result != old &&
+	    pv_update_entry(d, mfn, (addr & (PAGE_SIZE - 1)) / 8, result,
+			    false))
+		return false;
 	flush_tlb_local();
-	regs->rip += s.len;
+	regs->rip += a.len;
 	return true;
 }
