@@ -354,10 +354,20 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	case EVTCHNOP_status:
 		rc = evtchn_status(d, &op.status);
 		break;
-	case EVTCHNOP_bind_vcpu:
-		if (!port_of(d, op.bind_vcpu.port))
+	case EVTCHNOP_bind_vcpu: {
+		struct evtchn *e = port_of(d, op.bind_vcpu.port);
+
+		if (!e || e->state == ECS_FREE)
 			return -XEN_EINVAL;
-		return op.bind_vcpu.vcpu < d->nr_vcpus ? 0 : -XEN_ENOENT;
+		if (op.bind_vcpu.vcpu >= MAX_VIRT_CPUS ||
+		    !d->vcpu[op.bind_vcpu.vcpu])
+			return -XEN_ENOENT;
+		/* As Xen: VIRQs and IPIs stay with the vCPU they name. */
+		if (e->state == ECS_VIRQ || e->state == ECS_IPI)
+			return -XEN_EINVAL;
+		e->vcpu = op.bind_vcpu.vcpu;
+		return 0;
+	}
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -59,8 +59,11 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 
 #ifdef CONFIG_DEBUG
 	if (opt.trace_hypercalls)
-		pr_info("d%u hypercall %lu(%#lx, %#lx, %#lx) = %ld\n",
-			current->domain->domid, (unsigned long)regs->rax,
+		pr_info("d%uv%u rsp %#lx gs %#lx hypercall %lu(%#lx, %#lx, %#lx) = %ld\n",
+			current->domain->domid, current->vcpu_id,
+			(unsigned long)regs->rsp,
+			(unsigned long)current->gs_base_kernel,
+			(unsigned long)regs->rax,
 			(unsigned long)args[0], (unsigned long)args[1],
 			(unsigned long)args[2], rc);
 #endif

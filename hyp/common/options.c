@@ -18,6 +18,8 @@ static const struct cmdline_option options[] = {
 			 "serial speed"),
 	CMDLINE_SIZE_OPT("dom0_mem", opt.dom0_mem, 0, 0,
 			 "control-domain memory"),
+	CMDLINE_UINT_OPT("dom0_max_vcpus", opt.dom0_max_vcpus, 1, 8,
+			 "control-domain vCPUs"),
 	CMDLINE_UINT_OPT("maxcpus", opt.max_cpus, 1, CONFIG_NR_CPUS,
 			 "use at most this many CPUs"),
 	CMDLINE_UINT_OPT("debug_exit", opt.debug_exit_port, 0, 0xffff,

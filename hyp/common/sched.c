@@ -161,6 +161,17 @@ void schedule(struct cpu_user_regs *regs)
 		return;
 	}
 	pv_save_vcpu(prev, regs);
+#ifdef CONFIG_DEBUG
+	if (opt.trace_hypercalls)
+		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
+			prev ? prev->domain->domid : -1,
+			prev ? (int)prev->vcpu_id : -1, (unsigned long)regs->rip,
+			(unsigned long)regs->rsp,
+			next ? next->domain->domid : -1,
+			next ? (int)next->vcpu_id : -1,
+			next ? (unsigned long)next->regs.rip : 0,
+			next ? (unsigned long)next->regs.rsp : 0);
+#endif
 	if (next)
 		run(next);
 	idle_on_boot_stack();

@@ -6,7 +6,9 @@
 #include <lamina/timer.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <asm/pv.h>
 #include <asm/time.h>
+#include <lamina/sched.h>
 #include <asm/uaccess.h>
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -76,6 +78,21 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
 	if (vcpuid >= MAX_VIRT_CPUS || !(v = d->vcpu[vcpuid]))
 		return -XEN_ENOENT;
 	switch (cmd) {
+	case VCPUOP_initialise:
+		return pv_vcpu_initialise(v, arg);
+	case VCPUOP_up:
+		if (!v->initialised)
+			return -XEN_EINVAL;
+		if (!v->running) {
+			v->running = true;
+			v->blocked = false;
+			vcpu_wake(v);
+		}
+		return 0;
+	case VCPUOP_down:
+		/* The vCPU stops at its next exit; its state is kept. */
+		v->running = false;
+		return 0;
 	case VCPUOP_is_up:
 		return v->running;
 	case VCPUOP_set_singleshot_timer: {

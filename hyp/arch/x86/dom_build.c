@@ -326,6 +326,20 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 	return pages;
 }
 
+/*
+ * dom0_max_vcpus=N gives the control domain N vCPUs; the default is one
+ * until secondary vCPUs run Linux reliably (see docs/abi-coverage.md).
+ * Boot domains get one.
+ */
+static unsigned int vcpus_for_domain(bool control)
+{
+	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus : 1;
+
+	if (!control || !n)
+		return 1;
+	return n > MAX_VIRT_CPUS ? MAX_VIRT_CPUS : n;
+}
+
 /* The kernel's command line: the module string without its path. */
 static const char *module_args(const char *s)
 {
@@ -439,7 +453,12 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 	v->regs.cs = FLAT_RING3_CS64;
 	v->regs.ss = FLAT_RING3_SS64;
 	v->regs.rflags = 0x202;
+	v->initialised = true;
 	v->running = true;
+	/* Further vCPUs exist but wait for VCPUOP_initialise and _up. */
+	for (unsigned int id = 1; id < vcpus_for_domain(control); id++)
+		if (!vcpu_create(b.d, id))
+			break;
 	if (control)
 		grant_root_capabilities(b.d);
 	else if (spec->console_io)

@@ -79,19 +79,16 @@ int pv_gdt_entry(const struct vcpu *v, unsigned int index, uint64_t *desc)
 	return 0;
 }
 
-long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames,
+		      uint64_t entries)
 {
-	struct vcpu *v = current;
 	uint64_t mfns[MAX_GDT_FRAMES];
 	unsigned int n, i;
 
-	(void)a3, (void)a4, (void)a5;
 	if (entries > HYP_GDT_FIRST_ENTRY)
 		return -XEN_EINVAL;
 	n = (entries + GDT_FRAME_ENTRIES - 1) / GDT_FRAME_ENTRIES;
-	if (copy_from_guest(mfns, frame_list, n * sizeof(uint64_t)))
-		return -XEN_EFAULT;
+	memcpy(mfns, frames, n * sizeof(uint64_t));
 	for (i = 0; i < n; i++) {
 		/* A frame mapped writable anywhere cannot take the type. */
 		if (!mfn_valid(mfns[i]) || get_page(mfns[i], v->domain))
@@ -115,8 +112,24 @@ long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3,
 	memcpy(v->gdt_mfn, mfns, n * sizeof(uint64_t));
 	v->gdt_frames = n;
 	v->gdt_entries = entries;
-	pv_load_gdt(v);
+	if (v == current)
+		pv_load_gdt(v);
 	return 0;
+}
+
+long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	uint64_t mfns[MAX_GDT_FRAMES];
+
+	(void)a3, (void)a4, (void)a5;
+	if (entries > HYP_GDT_FIRST_ENTRY)
+		return -XEN_EINVAL;
+	if (copy_from_guest(mfns, frame_list,
+			    (entries + GDT_FRAME_ENTRIES - 1) /
+				    GDT_FRAME_ENTRIES * sizeof(uint64_t)))
+		return -XEN_EFAULT;
+	return pv_set_gdt_frames(current, mfns, entries);
 }
 
 long do_update_descriptor(uint64_t ma, uint64_t desc, uint64_t a3,

@@ -6,7 +6,9 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <generated/autoconf.h>
 #include <lamina/hypercall.h>
+#include <lamina/options.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
@@ -226,6 +228,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 	unsigned int vector = regs->entry_vector;
 	uint32_t error_code = regs->error_code;
 
+#ifdef CONFIG_DEBUG
+	if (opt.trace_hypercalls)
+		pr_info("d%uv%u exception %u err %#x rip %#lx rsp %#lx\n",
+			v->domain->domid, v->vcpu_id, vector, error_code,
+			(unsigned long)regs->rip, (unsigned long)regs->rsp);
+#endif
 	if (vector == 14) {
 		uint64_t cr2 = read_cr2();
 

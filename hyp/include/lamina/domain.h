@@ -12,7 +12,7 @@
 #include <xen/xen.h>
 
 #define DOMAIN_CSPACE_SLOTS 64
-#define MAX_VIRT_CPUS 1 /* one vCPU per domain until SMP guests land */
+#define MAX_VIRT_CPUS 8 /* vCPUs per domain */
 
 struct domain;
 struct evtchn;
@@ -22,7 +22,8 @@ struct xencons_interface;
 struct vcpu {
 	struct domain *domain;
 	unsigned int vcpu_id;
-	bool running; /* has been started and not shut down */
+	bool initialised; /* has a starting state (builder or VCPUOP_initialise) */
+	bool running; /* up (VCPUOP_up) and not shut down */
 	bool blocked; /* waiting for an event (SCHEDOP_block/poll) */
 	bool polling; /* SCHEDOP_poll: any event of the domain wakes it */
 	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */

@@ -29,6 +29,11 @@ void toggle_guest_mode(struct vcpu *v);
 void pv_cpu_init(void);
 /* Mirror v's guest GDT into this CPU's GDT. */
 void pv_load_gdt(struct vcpu *v);
+/* set_gdt for v with frames already copied in. 0 or -XEN_EINVAL. */
+int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames,
+		      uint64_t entries);
+/* VCPUOP_initialise: v's starting state from a guest vcpu_guest_context. */
+long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
 /* Descriptor index of v's guest GDT. 0 or -XEN_EINVAL. */
 int pv_gdt_entry(const struct vcpu *v, unsigned int index, uint64_t *desc);
 
