@@ -9,7 +9,6 @@ import os
 import re
 import time
 
-from conftest import first_int
 import ctrl_domain
 from machine import qemu
 
@@ -25,6 +24,12 @@ DMESG_BAD = re.compile(r"\bBUG\b|WARNING:|\bOops\b|\bpanic\b|Call Trace",
 DMESG_XEN = re.compile(r"\bxen|evtchn|gntdev|gntalloc|privcmd|grant|"
                        r"balloon|hvc", re.I)
 DMESG_FAILED = re.compile(r"fail", re.I)
+
+
+def first_int(pattern, text):
+    m = re.search(pattern, text, re.M)
+    assert m, f"{pattern!r} not in:\n{text}"
+    return int(m.group(1))
 
 
 def test_shell_answers(dom0, artifacts):
@@ -168,7 +173,6 @@ def test_poweroff_ends_qemu(dom0):
     m = dom0.machine
     m.send("poweroff\n")
     rc = m.wait_exit(120)
-    dom0.powered_off = True
     # Xen 4.17 enters ACPI S5 (QEMU exits 0); Lamina uses isa-debug-exit.
     expected = 0 if dom0.hypervisor == "xen" else qemu.EXIT_POWEROFF
     assert rc == expected, f"QEMU exit status {rc}\n{m.tail()}"
