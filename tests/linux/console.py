@@ -40,6 +40,9 @@ class Result:
 class Shell:
     def __init__(self, machine):
         self.m = machine
+        # Set when a command timed out: the shell is not trusted after
+        # that, and later commands fail at once instead of timing out too.
+        self.dead = None
 
     def text(self):
         """The serial log without carriage returns: the tty adds one to
@@ -81,6 +84,16 @@ class Shell:
 
     def run(self, command, timeout=30):
         """Run one shell command line; return its Result."""
+        if self.dead:
+            raise ShellTimeout(f"the shell stopped answering earlier: "
+                               f"{self.dead}")
+        try:
+            return self._run(command, timeout)
+        except ShellTimeout as e:
+            self.dead = f"`{command}`: {e}"
+            raise
+
+    def _run(self, command, timeout):
         tag = f"{next(_serial)}q{int(time.time() * 1000) % 100000}"
         line = (f"printf '\\n@@%s-{tag}@@\\n' BEGIN; {{ {command} ; }}; "
                 f"printf '\\n@@%s-{tag}-%d@@\\n' END $?")
