@@ -170,7 +170,8 @@ def modinfo(data):
         if data[stroff + name:end] == b".modinfo":
             info = {}
             for item in data[off:off + size].split(b"\0"):
-                key, sep, value = item.decode("utf-8", "replace").partition("=")
+                text = item.decode("utf-8", "replace")
+                key, sep, value = text.partition("=")
                 if sep:
                     info.setdefault(key, value)
             return info
@@ -403,8 +404,9 @@ def ensure(build=None, tools=True):
     _write(paths["version"], (version + "\n").encode())
     res = dict(paths)
     res["kernel_version"] = version
-    res["modules"] = {m: f"{how} ({XEN_MODULES[m]}={config.get(XEN_MODULES[m], 'n')})"
-                      for m, how in report.items()}
+    res["modules"] = {
+        m: f"{how} ({XEN_MODULES[m]}={config.get(XEN_MODULES[m], 'n')})"
+        for m, how in report.items()}
     res["load_order"] = [n for n, _ in modules]
     return res
 

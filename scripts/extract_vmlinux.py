@@ -48,7 +48,8 @@ class NotBzImage(ValueError):
 
 def payload(image):
     """The compressed (or plain ELF) payload of a bzImage, as bytes."""
-    if len(image) < PAYLOAD_AT + 8 or image[HDR_MAGIC_AT:HDR_MAGIC_AT + 4] != b"HdrS":
+    if len(image) < PAYLOAD_AT + 8 or \
+            image[HDR_MAGIC_AT:HDR_MAGIC_AT + 4] != b"HdrS":
         raise NotBzImage("no bzImage setup header (HdrS)")
     version = struct.unpack_from("<H", image, VERSION_AT)[0]
     if version < MIN_VERSION:

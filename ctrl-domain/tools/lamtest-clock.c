@@ -28,8 +28,9 @@ int main(int argc, char **argv)
 		step = ns(&mono) - ns(&prev);
 		if (step < 0) {
 			errno = ERANGE;
-			lamtest_fail("CLOCK_MONOTONIC went back %lld ns at read %ld",
-				     -step, i);
+			lamtest_fail(
+				"CLOCK_MONOTONIC went back %lld ns at read %ld",
+				-step, i);
 		}
 		if (step > max_step)
 			max_step = step;

@@ -37,9 +37,9 @@ struct lx_gntdev_grant_ref {
 	uint32_t ref;
 };
 struct lx_gntdev_map_grant_ref {
-	uint32_t count;	/* IN */
+	uint32_t count; /* IN */
 	uint32_t pad;
-	uint64_t index;	/* OUT */
+	uint64_t index; /* OUT */
 	struct lx_gntdev_grant_ref refs[1];
 };
 struct lx_gntdev_unmap_grant_ref {
@@ -54,10 +54,10 @@ struct lx_gntdev_unmap_grant_ref {
 
 /* /dev/xen/gntalloc: share pages of this domain by grant. */
 struct lx_gntalloc_alloc_gref {
-	uint16_t domid;	/* IN: the grantee */
-	uint16_t flags;	/* IN: LX_GNTALLOC_WRITABLE */
-	uint32_t count;	/* IN */
-	uint64_t index;	/* OUT: mmap offset */
+	uint16_t domid; /* IN: the grantee */
+	uint16_t flags; /* IN: LX_GNTALLOC_WRITABLE */
+	uint32_t count; /* IN */
+	uint64_t index; /* OUT: mmap offset */
 	uint32_t gref_ids[1]; /* OUT */
 };
 struct lx_gntalloc_dealloc_gref {
