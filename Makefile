@@ -43,7 +43,7 @@ HYP_SRCS := $(sort $(wildcard hyp/common/*.c hyp/arch/x86/*.c hyp/arch/x86/*.S \
 	hyp/arch/x86/boot/*.S))
 HYP_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HYP_SRCS)))
 
-.PHONY: all ctrl-domain guests iso deps test test-xen-diff test-unit test-system test-fuzz run bench clean \
+.PHONY: all ctrl-domain guests iso deps test test-xen-diff test-linux test-unit test-system test-fuzz run bench clean \
 	defconfig olddefconfig menuconfig help hyp-size
 
 all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz ctrl-domain
@@ -139,6 +139,7 @@ deps:
 QEMU_ARGS ?=
 run: deps
 	$(MAKE) all
+	$(PY) scripts/ctrl_domain.py --build $(BUILD)
 	$(PY) scripts/run.py --build $(BUILD) $(QEMU_ARGS)
 
 UNIT_DIRS := $(sort $(dir $(wildcard tests/unit/*/Makefile)))
@@ -154,6 +155,12 @@ test: deps
 	$(MAKE) test-unit
 	$(MAKE) test-fuzz
 	$(MAKE) test-system
+	$(MAKE) test-linux
+
+# Debian's kernel as the control domain, on Xen 4.17 and on Lamina.
+test-linux:
+	$(PY) scripts/ctrl_domain.py --build $(BUILD)
+	LAMINA_BUILD=$(BUILD) $(PY) -m pytest -q -p no:cacheprovider tests/linux
 
 test-unit:
 	@set -e; for d in $(UNIT_DIRS); do \

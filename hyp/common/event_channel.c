@@ -280,6 +280,10 @@ static long evtchn_status(struct domain *d, struct evtchn_status *st)
 	case ECS_IPI:
 		st->status = EVTCHNSTAT_ipi;
 		break;
+	case ECS_PIRQ:
+		st->status = EVTCHNSTAT_pirq;
+		st->u.pirq = e->virq;
+		break;
 	}
 	return 0;
 }
@@ -297,6 +301,7 @@ void evtchn_domain_destroy(struct domain *d)
 static const uint8_t op_size[] = {
 	[EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
 	[EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
+	[EVTCHNOP_bind_pirq] = sizeof(struct evtchn_bind_pirq),
 	[EVTCHNOP_close] = sizeof(struct evtchn_close),
 	[EVTCHNOP_send] = sizeof(struct evtchn_send),
 	[EVTCHNOP_status] = sizeof(struct evtchn_status),
@@ -313,6 +318,7 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	union {
 		struct evtchn_bind_interdomain bind_interdomain;
 		struct evtchn_bind_virq bind_virq;
+		struct evtchn_bind_pirq bind_pirq;
 		struct evtchn_close close;
 		struct evtchn_send send;
 		struct evtchn_status status;
@@ -341,6 +347,23 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	case EVTCHNOP_bind_ipi:
 		rc = bind_ipi(d, &op.bind_ipi);
 		break;
+	case EVTCHNOP_bind_pirq: {
+		int port;
+
+		/* A mapped PIRQ gets its port; delivery comes with IRQ routing. */
+		if (op.bind_pirq.pirq >= NR_PIRQS ||
+		    !(d->pirq_mapped[op.bind_pirq.pirq / 64] &
+		      (1UL << (op.bind_pirq.pirq % 64))))
+			return -XEN_EINVAL;
+		port = alloc_port(d);
+		if (port < 0)
+			return port;
+		d->evtchn[port] = (struct evtchn){ .state = ECS_PIRQ,
+						   .virq = op.bind_pirq.pirq };
+		op.bind_pirq.port = port;
+		rc = 0;
+		break;
+	}
 	case EVTCHNOP_close:
 		if (!port_of(d, op.close.port) ||
 		    d->evtchn[op.close.port].state == ECS_FREE)

@@ -20,6 +20,7 @@ static const hypercall_fn hypercall_table[] = {
 	[__HYPERVISOR_stack_switch] = do_stack_switch,
 	[__HYPERVISOR_set_callbacks] = do_set_callbacks,
 	[__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,
+	[__HYPERVISOR_platform_op] = do_platform_op,
 	[__HYPERVISOR_set_debugreg] = do_set_debugreg,
 	[__HYPERVISOR_get_debugreg] = do_get_debugreg,
 	[__HYPERVISOR_update_descriptor] = do_update_descriptor,
@@ -40,6 +41,7 @@ static const hypercall_fn hypercall_table[] = {
 	[__HYPERVISOR_callback_op] = do_callback_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_physdev_op] = do_physdev_op,
+	[48] = do_mca, /* __HYPERVISOR_mca */
 };
 
 #define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))

@@ -1,8 +1,9 @@
 """Debian's kernel as the control domain, booted once per hypervisor for
 the whole module: "xen" (Debian's Xen 4.17, the reference: must pass) and
-"lamina". The Lamina runs are expected to fail while the hypervisor side
-of issue 6 is missing: LAMINA_LINUX_EXPECT=pass (default xfail) is the one
-switch that makes them count.
+"lamina". Every Lamina run counts, except the few checks listed in
+LAMINA_NOT_YET with the reason they still fail (expected failures until
+the work lands); LAMINA_LINUX_EXPECT=xfail marks all Lamina runs expected
+to fail, for bisecting.
 
   LAMINA_BUILD=build /usr/bin/python3 -m pytest tests/linux
 """
@@ -16,12 +17,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from dom0 import BUILD, Dom0, boot_dom0, ctrl_domain  # noqa: E402
 
-EXPECT = os.environ.get("LAMINA_LINUX_EXPECT", "xfail")
+EXPECT = os.environ.get("LAMINA_LINUX_EXPECT", "pass")
 if EXPECT not in ("pass", "xfail"):
     raise pytest.UsageError("LAMINA_LINUX_EXPECT must be pass or xfail")
 LAMINA_MARKS = () if EXPECT == "pass" else (pytest.mark.xfail(
-    strict=False, reason="Lamina cannot boot Linux as the control domain "
-    "yet (issue 6); LAMINA_LINUX_EXPECT=pass makes these count"),)
+    strict=False, reason="LAMINA_LINUX_EXPECT=xfail"),)
+
+# What Lamina does not do yet, by test: each an expected failure on Lamina
+# only (Xen must pass them), with the reason. Delete a line when it passes.
+LAMINA_NOT_YET = {
+    "test_two_cpus_online": "the control domain runs one vCPU by default; "
+    "Linux's secondary vCPUs do not run reliably on Lamina yet",
+    "test_grant_map_own_page": "Linux's gntdev mapping (contains_pte, "
+    "application_map) is refused with EINVAL",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.name.split("[")[0]
+        if "[lamina" in item.name and name in LAMINA_NOT_YET:
+            item.add_marker(pytest.mark.xfail(strict=False,
+                                              reason=LAMINA_NOT_YET[name]))
 HYPERVISORS = [pytest.param("xen", id="xen"),
                pytest.param("lamina", id="lamina", marks=LAMINA_MARKS)]
 

@@ -13,6 +13,8 @@ that the shell's line editor never wraps (which would split the echo)."""
 
 import itertools
 import re
+
+DOM0_PREFIX = re.compile(r"^\(d0\) ", re.M)
 import time
 
 _serial = itertools.count(1)
@@ -45,9 +47,11 @@ class Shell:
         self.dead = None
 
     def text(self):
-        """The serial log without carriage returns: the tty adds one to
-        each line end and Xen's console driver another."""
-        return self.m.log.replace("\r", "")
+        """The serial log without carriage returns (the tty adds one to
+        each line end and Xen's console driver another) and without the
+        "(d0) " prefix Lamina puts before the control domain's lines (Xen
+        prints them bare), so one pattern serves both hypervisors."""
+        return DOM0_PREFIX.sub("", self.m.log.replace("\r", ""))
 
     def wait_for(self, pattern, timeout, start=0):
         """The match of pattern in the log after offset start, or raise

@@ -83,6 +83,8 @@ struct domain {
 	uint64_t vm_assist;
 
 	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
+#define NR_PIRQS 256
+	uint64_t pirq_mapped[NR_PIRQS / 64]; /* PHYSDEVOP_map_pirq (= GSI) */
 	struct grant_table *grant_table; /* grant_table.c, created on use */
 
 	/* A boot domain's console ring, drained to the serial line by the

@@ -14,6 +14,7 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,
 	ECS_VIRQ,
 	ECS_IPI,
+	ECS_PIRQ, /* virq holds the pirq */
 };
 
 struct evtchn {
