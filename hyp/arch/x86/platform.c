@@ -22,19 +22,31 @@ static unsigned int nr_pcpus(void)
 	return acpi.nr_cpus ? acpi.nr_cpus : 1;
 }
 
+/*
+ * Both calls start alike: a SYSCTL query capability, the request copied
+ * in, and its leading (cmd, interface_version) pair checked as Xen does.
+ */
+static long fetch_request(uint64_t arg, void *op, size_t size,
+			  uint32_t version)
+{
+	if (cap_check(&current->domain->cspace, CAP_SYSCTL, 0, 0,
+		      CAP_RIGHT_QUERY))
+		return -XEN_EPERM;
+	if (copy_from_guest(op, arg, size))
+		return -XEN_EFAULT;
+	return ((const uint32_t *)op)[1] == version ? 0 : -XEN_EACCES;
+}
+
 long do_platform_op(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4,
 		    uint64_t a5)
 {
 	struct xen_platform_op op;
+	long rc;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (cap_check(&current->domain->cspace, CAP_SYSCTL, 0, 0,
-		      CAP_RIGHT_QUERY))
-		return -XEN_EPERM;
-	if (copy_from_guest(&op, arg, sizeof(op)))
-		return -XEN_EFAULT;
-	if (op.interface_version != XENPF_INTERFACE_VERSION)
-		return -XEN_EACCES;
+	rc = fetch_request(arg, &op, sizeof(op), XENPF_INTERFACE_VERSION);
+	if (rc)
+		return rc;
 	switch (op.cmd) {
 	case XENPF_get_cpuinfo: {
 		struct xenpf_pcpuinfo *p = &op.u.pcpu_info;
@@ -86,15 +98,12 @@ long do_mca(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct mc_op op;
 	uint32_t n;
+	long rc;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (cap_check(&current->domain->cspace, CAP_SYSCTL, 0, 0,
-		      CAP_RIGHT_QUERY))
-		return -XEN_EPERM;
-	if (copy_from_guest(&op, arg, sizeof(op)))
-		return -XEN_EFAULT;
-	if (op.interface_version != XEN_MCA_INTERFACE_VERSION)
-		return -XEN_EACCES;
+	rc = fetch_request(arg, &op, sizeof(op), XEN_MCA_INTERFACE_VERSION);
+	if (rc)
+		return rc;
 	if (op.cmd != XEN_MC_physcpuinfo)
 		return -XEN_ENOSYS;
 	n = nr_pcpus();
