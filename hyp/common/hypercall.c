@@ -32,6 +32,8 @@ static const hypercall_fn hypercall_table[] = {
 	[__HYPERVISOR_console_io] = do_console_io,
 	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
 	[__HYPERVISOR_vm_assist] = do_vm_assist,
+	[__HYPERVISOR_update_va_mapping_otherdomain] =
+		do_update_va_mapping_otherdomain,
 	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
 	[__HYPERVISOR_set_segment_base] = do_set_segment_base,
 	[__HYPERVISOR_mmuext_op] = do_mmuext_op,

@@ -86,3 +86,21 @@ def test_bad_boot_domains_option(boot, guests_built):  # noqa: F811
     # The control domain still runs on its own.
     assert xen_ref.parse(m.log)["done"] is not None, m.tail()
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_control_domain_maps_a_foreign_frame(boot, guests_built):  # noqa: F811
+    """mmu_update with foreigndom and update_va_mapping_otherdomain under
+    the control domain's DOMAIN capability; the mapping outlives the
+    domain that owned the frame (issue 4)."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "foreignmap"),
+                      guest(guests_built, "marker")], mem="256M")
+    rc = m.wait_exit(TIMEOUT)
+    r = per_domain_results(m.log).get(0)
+    if not r or r["done"] is None:
+        m.fail("no DONE line from the control domain")
+    bad = {k: v for k, v in r["checks"].items() if v != "ok"}
+    if bad:
+        m.fail(f"failed checks: {bad}")
+    assert r["checks"].get("mapping_survives_peer") == "ok"
+    assert rc == qemu.EXIT_POWEROFF, m.tail()

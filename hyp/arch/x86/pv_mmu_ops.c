@@ -36,11 +36,15 @@ static long foreign_owner(struct domain *d, uint64_t foreigndom,
 	if (cap_check_domain(&d->cspace, (uint16_t)foreigndom, CAP_RIGHT_MAP))
 		return -XEN_EPERM;
 	*owner = domain_lookup((domid_t)foreigndom);
-	return *owner ? -XEN_ENOSYS : -XEN_ESRCH; /* foreign maps: later */
+	return *owner ? 0 : -XEN_ESRCH;
 }
 
-static long normal_update(struct domain *d, uint64_t ptr, uint64_t val,
-			  bool preserve_ad)
+/*
+ * An entry of the caller's page table; its frame (L1 entries only) may
+ * belong to owner, a domain the caller holds a DOMAIN map capability on.
+ */
+static long normal_update(struct domain *d, const struct domain *owner,
+			  uint64_t ptr, uint64_t val, bool preserve_ad)
 {
 	uint64_t mfn = ptr >> PAGE_SHIFT;
 	unsigned int index = (ptr & (PAGE_SIZE - 1)) / sizeof(pte_t);
@@ -50,9 +54,15 @@ static long normal_update(struct domain *d, uint64_t ptr, uint64_t val,
 	if (get_page(mfn, d))
 		return -XEN_EINVAL;
 	f = mfn_frame(mfn);
-	if ((f->type_info & PGT_TYPE_MASK) >= PGT_L1 &&
-	    (f->type_info & PGT_TYPE_MASK) <= PGT_L4 &&
-	    (f->type_info & PGT_COUNT_MASK)) {
+	if (owner != d) {
+		/* Foreign frames go in L1 entries only. */
+		rc = (f->type_info & PGT_TYPE_MASK) == PGT_L1 &&
+				     (f->type_info & PGT_COUNT_MASK) ?
+			     pv_update_l1_foreign(d, owner, mfn, index, val) :
+			     -XEN_EINVAL;
+	} else if ((f->type_info & PGT_TYPE_MASK) >= PGT_L1 &&
+		   (f->type_info & PGT_TYPE_MASK) <= PGT_L4 &&
+		   (f->type_info & PGT_COUNT_MASK)) {
 		rc = pv_update_entry(d, mfn, index, val, preserve_ad);
 	} else if (!get_page_type(mfn, PGT_WRITABLE, d)) {
 		/* Not a page table: a plain write to a page it may write. */
@@ -88,7 +98,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 		switch (req.ptr & 7) {
 		case MMU_NORMAL_PT_UPDATE:
 		case MMU_PT_UPDATE_PRESERVE_AD:
-			rc = normal_update(d, req.ptr & ~7UL, req.val,
+			rc = normal_update(d, owner, req.ptr & ~7UL, req.val,
 					   (req.ptr & 7) ==
 						   MMU_PT_UPDATE_PRESERVE_AD);
 			break;
@@ -170,6 +180,33 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags,
 	rc = pv_find_l1(v, va, &l1_mfn, &index);
 	if (!rc)
 		rc = pv_update_entry(v->domain, l1_mfn, index, val, false);
+	if (!rc)
+		rc = flush_by_flags(va, flags);
+	return rc;
+}
+
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val,
+				      uint64_t flags, uint64_t domid,
+				      uint64_t a5)
+{
+	struct vcpu *v = current;
+	struct domain *owner;
+	uint64_t l1_mfn;
+	unsigned int index;
+	long rc;
+
+	(void)a5;
+	rc = foreign_owner(v->domain, domid, &owner);
+	if (rc)
+		return rc;
+	if (!guest_range_ok(va, 1))
+		return -XEN_EINVAL;
+	rc = pv_find_l1(v, va, &l1_mfn, &index);
+	if (!rc)
+		rc = owner == v->domain ?
+			     pv_update_entry(v->domain, l1_mfn, index, val, false) :
+			     pv_update_l1_foreign(v->domain, owner, l1_mfn, index,
+						  val);
 	if (!rc)
 		rc = flush_by_flags(va, flags);
 	return rc;

@@ -23,6 +23,8 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 		   uint64_t foreigndom, uint64_t);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t,
 			  uint64_t);
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
+				      uint64_t domid, uint64_t);
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 		  uint64_t foreigndom, uint64_t);
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

@@ -98,6 +98,14 @@ static inline long hyp_update_va_mapping(unsigned long va, uint64_t pte,
 	return HC(update_va_mapping, va, pte, flags, 0, 0);
 }
 
+static inline long hyp_update_va_mapping_otherdomain(unsigned long va,
+						     uint64_t pte,
+						     unsigned long flags,
+						     domid_t domid)
+{
+	return HC(update_va_mapping_otherdomain, va, pte, flags, domid, 0);
+}
+
 static inline long hyp_set_timer_op(uint64_t timeout_abs_ns)
 {
 	return HC(set_timer_op, timeout_abs_ns, 0, 0, 0, 0);
