@@ -10,6 +10,7 @@
 #include <lamina/hypercall.h>
 #include <lamina/options.h>
 #include <lamina/printk.h>
+#include <asm/cpu.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -66,7 +67,7 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 		pr_info("d%uv%u rsp %#lx gs %#lx hypercall %lu(%#lx, %#lx, %#lx) = %ld\n",
 			current->domain->domid, current->vcpu_id,
 			(unsigned long)regs->rsp,
-			(unsigned long)current->gs_base_kernel,
+			(unsigned long)rdmsr(0xc0000101),
 			(unsigned long)regs->rax,
 			(unsigned long)args[0], (unsigned long)args[1],
 			(unsigned long)args[2], rc);
