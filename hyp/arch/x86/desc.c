@@ -42,15 +42,29 @@ static void set_gdt_entry(uint16_t sel, uint64_t desc)
 	gdt[sel >> 3] = desc;
 }
 
+/* A 16-byte system descriptor (type: 0x89 TSS, 0x82 LDT) at sel. */
+static void set_system_desc(uint16_t sel, uint64_t base, uint64_t limit,
+			    uint64_t type)
+{
+	gdt[sel >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			(type << 40) | (((limit >> 16) & 0xf) << 48) |
+			(((base >> 24) & 0xff) << 56);
+	gdt[(sel >> 3) + 1] = base >> 32;
+}
+
 static void set_tss_desc(void)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	set_system_desc(TSS_SEL, (uint64_t)&tss, sizeof(tss) - 1, 0x89);
+}
 
-	/* 64-bit available TSS: a 16-byte system descriptor. */
-	gdt[TSS_SEL >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-			    (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
-			    (((base >> 24) & 0xff) << 56);
-	gdt[(TSS_SEL >> 3) + 1] = base >> 32;
+void ldt_load(const void *base, unsigned int entries)
+{
+	if (!entries) {
+		asm volatile("lldt %w0" : : "r"((uint16_t)0));
+		return;
+	}
+	set_system_desc(LDT_SEL, (uint64_t)base, entries * 8 - 1, 0x82);
+	asm volatile("lldt %w0" : : "r"((uint16_t)LDT_SEL));
 }
 
 static void set_gate(int vec, void *handler, int ist)

@@ -9,9 +9,11 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/heap.h>
 #include <lamina/hypercall.h>
 #include <lamina/string.h>
 #include <asm/desc.h>
+#include <asm/pv.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
 #include <asm/uaccess.h>
@@ -163,9 +165,80 @@ long do_update_descriptor(uint64_t ma, uint64_t desc, uint64_t a3,
 		for (unsigned int f = 0; f < v->gdt_frames; f++)
 			if (v->gdt_mfn[f] == mfn)
 				pv_load_gdt(v);
+		for (unsigned int f = 0; f < v->ldt_frames; f++)
+			if (v->ldt_mfn[f] == mfn)
+				pv_load_ldt(v);
 	} else {
 		put_page_type(mfn);
 	}
 	put_page(mfn);
+	return 0;
+}
+
+/*
+ * MMUEXT_SET_LDT: the LDT's pages (guest virtual, page aligned) take the
+ * descriptor-page type like GDT frames, so their contents are checked and
+ * frozen; a copy is what the CPU uses, refreshed by update_descriptor.
+ */
+#define LDT_MAX_ENTRIES 8192
+#define LDT_MAX_FRAMES (LDT_MAX_ENTRIES * 8 / PAGE_SIZE)
+
+static void drop_ldt(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < v->ldt_frames; i++)
+		put_page_and_type(v->ldt_mfn[i]);
+	v->ldt_frames = 0;
+	v->ldt_entries = 0;
+}
+
+void pv_load_ldt(struct vcpu *v)
+{
+	for (unsigned int f = 0; f < v->ldt_frames; f++)
+		memcpy((uint8_t *)v->ldt_shadow + f * PAGE_SIZE,
+		       maddr_to_virt(v->ldt_mfn[f] << PAGE_SHIFT), PAGE_SIZE);
+	ldt_load(v->ldt_shadow, v->ldt_entries);
+}
+
+long pv_set_ldt(struct vcpu *v, uint64_t va, unsigned int entries)
+{
+	uint64_t mfns[LDT_MAX_FRAMES];
+	unsigned int n = (entries * 8 + PAGE_SIZE - 1) / PAGE_SIZE, i;
+
+	if ((va & (PAGE_SIZE - 1)) || entries > LDT_MAX_ENTRIES ||
+	    (entries && !guest_range_ok(va, entries * 8)))
+		return -XEN_EINVAL;
+	if (entries && !v->ldt_shadow &&
+	    !(v->ldt_shadow = kzalloc(LDT_MAX_ENTRIES * 8)))
+		return -XEN_ENOMEM;
+	for (i = 0; i < n; i++) {
+		uint64_t l1_mfn;
+		unsigned int index;
+		pte_t e;
+
+		if (pv_find_l1(v, va + i * PAGE_SIZE, &l1_mfn, &index))
+			break;
+		e = ((pte_t *)maddr_to_virt(l1_mfn << PAGE_SHIFT))[index];
+		mfns[i] = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+		if (!(e & _PAGE_PRESENT) || !mfn_valid(mfns[i]) ||
+		    get_page(mfns[i], v->domain))
+			break;
+		if ((!(mfn_frame(mfns[i])->type_info & PGT_COUNT_MASK) &&
+		     validate_frame(mfns[i])) ||
+		    get_page_type(mfns[i], PGT_SEG_DESC, v->domain)) {
+			put_page(mfns[i]);
+			break;
+		}
+	}
+	if (i < n) {
+		while (i--)
+			put_page_and_type(mfns[i]);
+		return -XEN_EINVAL;
+	}
+	drop_ldt(v);
+	memcpy(v->ldt_mfn, mfns, n * sizeof(uint64_t));
+	v->ldt_frames = n;
+	v->ldt_entries = entries;
+	if (v == current)
+		pv_load_ldt(v);
 	return 0;
 }

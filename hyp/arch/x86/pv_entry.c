@@ -131,6 +131,7 @@ void pv_start_vcpu(struct vcpu *v)
 	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
 	load_guest_cr3(v);
 	pv_load_gdt(v);
+	pv_load_ldt(v);
 	fpu_restore(v);
 	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */

@@ -10,6 +10,7 @@
 #include <lamina/string.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
+#include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
@@ -284,8 +285,7 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 			invlpg(op->arg1.linear_addr);
 		return 0;
 	case MMUEXT_SET_LDT:
-		/* LDTs arrive with descriptor-table support; an empty one is ok. */
-		return op->arg2.nr_ents ? -XEN_ENOSYS : 0;
+		return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 	case MMUEXT_CLEAR_PAGE:
 		if (get_page_and_type(mfn, d, PGT_WRITABLE))
 			return -XEN_EINVAL;

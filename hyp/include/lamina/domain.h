@@ -50,6 +50,9 @@ struct vcpu {
 	uint64_t runstate_guest; /* registered guest VA, 0 if none */
 	uint64_t gdt_mfn[14]; /* set_gdt frames (FIRST_RESERVED_GDT_PAGE) */
 	unsigned int gdt_frames, gdt_entries;
+	uint64_t ldt_mfn[16]; /* MMUEXT_SET_LDT frames (64 KiB at most) */
+	unsigned int ldt_frames, ldt_entries;
+	void *ldt_shadow; /* what the CPU loads: a copy of those frames */
 
 	struct vcpu_info *vcpu_info; /* in shared_info (or registered) */
 	uint64_t timer_deadline_ns; /* set_timer_op; 0 = none */

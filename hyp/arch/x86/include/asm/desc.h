@@ -14,6 +14,7 @@
 #define GUEST_DS 0xe02b /* ring 3, data (FLAT_RING3_DS64) */
 #define GUEST_CS64 0xe033 /* ring 3, 64-bit code (FLAT_RING3_CS64) */
 #define TSS_SEL 0xe040 /* 16-byte TSS descriptor */
+#define LDT_SEL 0xe050 /* 16-byte LDT descriptor: the running vCPU's LDT */
 #define GDT_ENTRIES (HYP_GDT_FIRST_ENTRY + 16)
 
 /* The selectors a guest's frames carry (the ABI's FLAT_RING3_*). */
@@ -35,6 +36,8 @@ void tss_set_rsp0(uint64_t rsp0);
 void gdt_set_guest_entries(unsigned int first, const uint64_t *d,
 			   unsigned int n);
 void gdt_clear_guest_entries(void);
+/* Make entries descriptors at base this CPU's LDT (0: none). */
+void ldt_load(const void *base, unsigned int entries);
 #endif
 
 #endif

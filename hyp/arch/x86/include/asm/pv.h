@@ -32,6 +32,9 @@ void pv_load_gdt(struct vcpu *v);
 /* set_gdt for v with frames already copied in. 0 or -XEN_EINVAL. */
 int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames,
 		      uint64_t entries);
+/* MMUEXT_SET_LDT for v; and reloading v's LDT on this CPU. */
+long pv_set_ldt(struct vcpu *v, uint64_t va, unsigned int entries);
+void pv_load_ldt(struct vcpu *v);
 /* VCPUOP_initialise: v's starting state from a guest vcpu_guest_context. */
 long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
 /* Descriptor index of v's guest GDT. 0 or -XEN_EINVAL. */
