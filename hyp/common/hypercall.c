@@ -11,6 +11,8 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <asm/cpu.h>
+#include <asm/time.h>
+#include <lamina/sched.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -56,11 +58,41 @@ long hypercall_call(unsigned long nr, const uint64_t a[5])
 	return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4]);
 }
 
+/*
+ * Hypercalls run with interrupts off. A long batch checks this between
+ * elements and, past its time budget, stops and leaves a continuation:
+ * the guest's syscall is re-executed with the remaining work, after any
+ * pending event has been delivered and another vCPU had its turn.
+ */
+#define PREEMPT_BUDGET_NS 1000000
+
+static uint64_t hypercall_start_ns;
+
+bool hypercall_preempt_check(void)
+{
+	return system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS &&
+	       current->hypercall_regs;
+}
+
+long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2)
+{
+	struct cpu_user_regs *regs = current->hypercall_regs;
+
+	regs->rip -= 2; /* back onto the syscall instruction */
+	regs->rdi = a1;
+	regs->rsi = a2;
+	sched_yield_soon();
+	return nr; /* rax must name the hypercall again */
+}
+
 long hypercall_dispatch(struct cpu_user_regs *regs)
 {
 	const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10,
 				   regs->r8 };
-	long rc = hypercall_call(regs->rax, args);
+	long rc;
+
+	hypercall_start_ns = system_time_ns();
+	rc = hypercall_call(regs->rax, args);
 
 #ifdef CONFIG_DEBUG
 	if (opt.trace_hypercalls)

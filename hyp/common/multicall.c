@@ -49,6 +49,9 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 		/* The guest died mid-batch: stop. */
 		if (current->domain->state != DOMAIN_RUNNING)
 			break;
+		if (i + 1 < n && hypercall_preempt_check())
+			return hypercall_continue(__HYPERVISOR_multicall,
+						  at + sizeof(e), n - i - 1);
 	}
 	return 0;
 }

@@ -55,6 +55,11 @@ static struct vcpu *vcpu_at(unsigned int i)
 #define NR_SLOTS (CONFIG_MAX_DOMAINS * MAX_VIRT_CPUS)
 
 /* The next runnable vCPU after prev (prev itself last), or NULL. */
+void sched_yield_soon(void)
+{
+	need_resched = true;
+}
+
 static struct vcpu *pick_next(const struct vcpu *prev)
 {
 	unsigned int start = 0;

@@ -361,6 +361,8 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 		schedule(regs); /* may not return: another vCPU or idle runs */
 		v = current;
 		vi = v->vcpu_info;
+		/* A timer due now fires now, not at the next tick. */
+		timer_check_expired(v);
 		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
 		    v->event_callback)
 			pv_bounce(v, regs, v->event_callback, false, 0, true);

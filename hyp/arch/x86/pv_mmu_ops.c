@@ -23,6 +23,36 @@ static int write_done(uint64_t done, uint32_t n)
 	return done ? copy_to_guest(done, &n, sizeof(n)) : 0;
 }
 
+/*
+ * Batches are preemptible: a continuation re-issues the call for the rest
+ * with MMU_UPDATE_PREEMPTED in the count, and *done keeps counting from
+ * what the earlier rounds finished.
+ */
+static uint32_t done_so_far(uint64_t count, uint64_t done)
+{
+	uint32_t n = 0;
+
+	if ((count & MMU_UPDATE_PREEMPTED) && done &&
+	    copy_from_guest(&n, done, sizeof(n)))
+		n = 0;
+	return n;
+}
+
+/* After element i of n succeeded: stop here and continue later? */
+static bool batch_preempted(unsigned long nr, uint64_t base, size_t size,
+			    uint32_t i, uint32_t n, uint64_t done,
+			    uint32_t before, long *ret)
+{
+	if (i + 1 >= n || !hypercall_preempt_check())
+		return false;
+	if (write_done(done, before + i + 1))
+		*ret = -XEN_EFAULT;
+	else
+		*ret = hypercall_continue(nr, base + (i + 1) * size,
+					  (n - i - 1) | MMU_UPDATE_PREEMPTED);
+	return true;
+}
+
 /* The domain a request's frames belong to; only self for now. */
 static long foreign_owner(struct domain *d, uint64_t foreigndom,
 			  struct domain **owner)
@@ -83,6 +113,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 	struct domain *d = current->domain, *owner;
 	struct mmu_update req;
 	uint32_t i, n = (uint32_t)count & ~MMU_UPDATE_PREEMPTED;
+	uint32_t before = done_so_far(count, done);
 	long rc;
 
 	(void)a5;
@@ -122,9 +153,14 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 				 (unsigned long)req.val, rc);
 			break;
 		}
+		if (batch_preempted(__HYPERVISOR_mmu_update, reqs, sizeof(req),
+				    i, n, done, before, &rc)) {
+			flush_tlb_local();
+			return rc;
+		}
 	}
 	flush_tlb_local();
-	if (write_done(done, i))
+	if (write_done(done, before + i))
 		return -XEN_EFAULT;
 	return rc;
 }
@@ -325,6 +361,7 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 	struct domain *owner;
 	struct mmuext_op op;
 	uint32_t i, n = (uint32_t)count & ~MMU_UPDATE_PREEMPTED;
+	uint32_t before = done_so_far(count, done);
 	long rc;
 
 	(void)a5;
@@ -340,8 +377,11 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 		rc = mmuext_one(v, &op);
 		if (rc)
 			break;
+		if (batch_preempted(__HYPERVISOR_mmuext_op, ops, sizeof(op), i,
+				    n, done, before, &rc))
+			return rc;
 	}
-	if (write_done(done, i))
+	if (write_done(done, before + i))
 		return -XEN_EFAULT;
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef LAMINA_HYPERCALL_H
 #define LAMINA_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <asm/regs.h>
 
@@ -12,6 +13,11 @@ typedef long (*hypercall_fn)(uint64_t a1, uint64_t a2, uint64_t a3,
 long hypercall_dispatch(struct cpu_user_regs *regs);
 /* Run hypercall nr with these arguments (multicall uses this). */
 long hypercall_call(unsigned long nr, const uint64_t args[5]);
+
+/* Long batches: time to stop? Then return hypercall_continue(...): the
+ * guest re-issues hypercall nr with these first two arguments. */
+bool hypercall_preempt_check(void);
+long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2);
 
 /* Handlers, one per subsystem file. */
 long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

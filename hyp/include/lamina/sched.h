@@ -10,6 +10,8 @@
 void schedule(struct cpu_user_regs *regs);
 /* From the timer interrupt. */
 void sched_tick(void);
+/* Let another vCPU run at the next return to a guest. */
+void sched_yield_soon(void);
 bool vcpu_runnable(const struct vcpu *v);
 /* An event or timer for a blocked vCPU: make it runnable again. */
 void vcpu_wake(struct vcpu *v);
