@@ -10,6 +10,7 @@ same control domain on Debian's Xen 4.17 instead, for comparison.
 
 import argparse
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -81,8 +82,14 @@ def main():
     if args.xen:
         print("run: Xen 4.17: Ctrl-a a, three times, switches the serial "
               "input between Xen and the control domain", flush=True)
-    os.execv(argv[0], argv)
+    rc = subprocess.call(argv)
+    # Lamina's isa-debug-exit statuses: a clean power-off is success.
+    if rc == qemu.EXIT_POWEROFF:
+        return 0
+    if rc == qemu.EXIT_PANIC:
+        print("run: the hypervisor panicked", file=sys.stderr)
+    return rc
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
