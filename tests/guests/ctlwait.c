@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * ctlwait: a control domain for multi-domain boot tests. It waits until
- * VIRQ_DOM_EXC has reported N other domains' shutdowns (N from the
- * command line, "wait=N"), then powers the machine off. Not a
+ * VIRQ_DOM_EXC has fired N times (N from the command line, "wait=N"),
+ * then powers the machine off. The events of exits that happen together
+ * coalesce into one, so tests let their domains end one at a time. Not a
  * conformance guest: it is not in `make list`.
  */
 #include <libpv/event.h>

@@ -104,3 +104,22 @@ def test_control_domain_maps_a_foreign_frame(boot, guests_built):  # noqa: F811
         m.fail(f"failed checks: {bad}")
     assert r["checks"].get("mapping_survives_peer") == "ok"
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_data_selectors_stay_per_domain(boot, guests_built):  # noqa: F811
+    """One domain loads %fs/%es with a selector of its LDT, another keeps
+    them null; across hundreds of switches each sees only its own."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=2",
+                      guest(guests_built, "selkeep") + " mode=ldt",
+                      guest(guests_built, "selkeep") + " mode=null"],
+             mem="256M")
+    rc = m.wait_exit(TIMEOUT)
+    res = per_domain_results(m.log)
+    for domid in (1, 2):
+        r = res.get(domid)
+        if not r or r["done"] is None:
+            m.fail(f"no DONE line from domain {domid}")
+        if r["checks"].get("selectors_kept") != "ok":
+            m.fail(f"domain {domid}: {r['checks']}")
+    assert rc == qemu.EXIT_POWEROFF, m.tail()

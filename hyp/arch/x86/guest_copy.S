@@ -15,3 +15,26 @@ guest_copy_insn:
 guest_copy_fault:
 	movq %rcx, %rax
 	ret
+
+/*
+ * load_guest_selectors(sel[4]) loads a vCPU's ds, es, fs, gs. A selector
+ * whose descriptor is no longer usable faults; fixup_guest_access() then
+ * resumes at the matching *_fault label, which loads the null selector
+ * instead. Returns nothing; the caller rewrites the fs/gs bases after.
+ */
+	.macro LOAD_SEL seg, off
+	movzwl \off(%rdi), %eax
+load_\seg\()_insn:
+	movl %eax, %\seg
+load_\seg\()_done:
+	.endm
+
+	.globl load_guest_selectors
+	.globl load_ds_insn, load_es_insn, load_fs_insn, load_gs_insn
+	.globl load_ds_done, load_es_done, load_fs_done, load_gs_done
+load_guest_selectors:
+	LOAD_SEL ds, 0
+	LOAD_SEL es, 2
+	LOAD_SEL fs, 4
+	LOAD_SEL gs, 6
+	ret

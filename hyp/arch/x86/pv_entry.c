@@ -109,11 +109,30 @@ static void fpu_restore(struct vcpu *v)
 		write_cr0(read_cr0() | CR0_TS);
 }
 
+void load_guest_selectors(const uint16_t sel[4]);
+
+/* The data selectors a guest loaded stay its own across vCPU switches. */
+static void save_selectors(struct vcpu *v)
+{
+	asm volatile("movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
+		     : "=m"(v->regs.ds), "=m"(v->regs.es), "=m"(v->regs.fs),
+		       "=m"(v->regs.gs));
+}
+
+static void restore_selectors(const struct vcpu *v)
+{
+	const uint16_t sel[4] = { v->regs.ds, v->regs.es, v->regs.fs,
+				  v->regs.gs };
+
+	load_guest_selectors(sel);
+}
+
 void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 {
 	if (!v)
 		return;
 	memcpy(&v->regs, regs, ENTRY_FRAME_SIZE);
+	save_selectors(v);
 	fpu_save(v);
 	runstate_switch(v, v->blocked || !v->running ? RUNSTATE_blocked :
 						       RUNSTATE_runnable);
@@ -126,12 +145,14 @@ void pv_start_vcpu(struct vcpu *v)
 	current = v;
 	syscall_stack_top = hyp_stack_top(v);
 	tss_set_rsp0(hyp_stack_top(v));
-	wrmsr(MSR_FS_BASE, v->fs_base);
-	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
-	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
 	load_guest_cr3(v);
 	pv_load_gdt(v);
 	pv_load_ldt(v);
+	/* Selectors first (loading one resets a base), then the bases. */
+	restore_selectors(v);
+	wrmsr(MSR_FS_BASE, v->fs_base);
+	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
+	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
 	fpu_restore(v);
 	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */

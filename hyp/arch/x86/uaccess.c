@@ -36,10 +36,30 @@ int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
 	return raw_guest_copy((void *)guest_va, src, len) ? -XEN_EFAULT : 0;
 }
 
+extern char load_ds_insn[], load_es_insn[], load_fs_insn[], load_gs_insn[];
+extern char load_ds_done[], load_es_done[], load_fs_done[], load_gs_done[];
+
+/* Hypervisor instructions that may fault on guest-controlled input. */
+static const struct {
+	const char *insn, *resume;
+	bool null_selector; /* retry with a null selector in eax */
+} fixups[] = {
+	{ guest_copy_insn, guest_copy_fault, false },
+	{ load_ds_insn, load_ds_insn, true },
+	{ load_es_insn, load_es_insn, true },
+	{ load_fs_insn, load_fs_insn, true },
+	{ load_gs_insn, load_gs_insn, true },
+};
+
 bool fixup_guest_access(struct cpu_user_regs *regs)
 {
-	if (regs->rip != (uint64_t)guest_copy_insn)
-		return false;
-	regs->rip = (uint64_t)guest_copy_fault;
-	return true;
+	for (unsigned int i = 0; i < sizeof(fixups) / sizeof(fixups[0]); i++) {
+		if (regs->rip != (uint64_t)fixups[i].insn)
+			continue;
+		regs->rip = (uint64_t)fixups[i].resume;
+		if (fixups[i].null_selector)
+			regs->rax = 0; /* the null selector cannot fault */
+		return true;
+	}
+	return false;
 }
