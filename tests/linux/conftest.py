@@ -26,8 +26,6 @@ LAMINA_MARKS = () if EXPECT == "pass" else (pytest.mark.xfail(
 # What Lamina does not do yet, by test: each an expected failure on Lamina
 # only (Xen must pass them), with the reason. Delete a line when it passes.
 LAMINA_NOT_YET = {
-    "test_two_cpus_online": "the control domain runs one vCPU by default; "
-    "Linux's secondary vCPUs do not run reliably on Lamina yet",
     "test_grant_map_own_page": "Linux's gntdev mapping (contains_pte, "
     "application_map) is refused with EINVAL",
 }

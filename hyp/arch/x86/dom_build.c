@@ -20,6 +20,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
+#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
@@ -327,13 +328,13 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 }
 
 /*
- * dom0_max_vcpus=N gives the control domain N vCPUs; the default is one
- * until secondary vCPUs run Linux reliably (see docs/abi-coverage.md).
- * Boot domains get one.
+ * As Xen: the control domain gets a vCPU per CPU the firmware lists
+ * (dom0_max_vcpus=N overrides); boot domains get one.
  */
 static unsigned int vcpus_for_domain(bool control)
 {
-	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus : 1;
+	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus :
+					      acpi.nr_cpus;
 
 	if (!control || !n)
 		return 1;

@@ -65,6 +65,8 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 	v->syscall_callback = c->syscall_callback_eip;
 	v->failsafe_masks_events = c->flags & VGCF_failsafe_disables_events;
 	v->syscall_masks_events = c->flags & VGCF_syscall_disables_events;
+	/* As Xen: the context's IOPL bits are the vCPU's virtual IOPL. */
+	v->iopl = (c->user_regs.rflags >> 12) & 3;
 	v->kernel_ss = c->kernel_ss | 3;
 	v->kernel_sp = c->kernel_sp;
 	v->fs_base = is_canonical(c->fs_base) ? c->fs_base : 0;
