@@ -20,7 +20,6 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
-#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
@@ -328,13 +327,14 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 }
 
 /*
- * As Xen: the control domain gets a vCPU per CPU the firmware lists
- * (dom0_max_vcpus=N overrides); boot domains get one.
+ * dom0_max_vcpus=N gives the control domain N vCPUs. The default is one
+ * (Xen gives one per CPU): with two, Linux boots and brings both up, but
+ * has been seen to stall in cross-CPU calls (soft lockups) — being worked
+ * on. Boot domains get one.
  */
 static unsigned int vcpus_for_domain(bool control)
 {
-	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus :
-					      acpi.nr_cpus;
+	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus : 1;
 
 	if (!control || !n)
 		return 1;
