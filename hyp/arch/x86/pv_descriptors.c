@@ -57,6 +57,32 @@ static void drop_gdt(struct vcpu *v)
 }
 
 /* This CPU's GDT below the hypervisor entries mirrors v's guest GDT. */
+/*
+ * Take a reference and the descriptor-page type on a guest frame. A frame
+ * mapped writable anywhere cannot take the type; a frame taking it for the
+ * first time must hold only safe descriptors.
+ */
+static int get_desc_frame(uint64_t mfn, struct domain *d)
+{
+	if (!mfn_valid(mfn) || get_page(mfn, d))
+		return -1;
+	if ((!(mfn_frame(mfn)->type_info & PGT_COUNT_MASK) &&
+	     validate_frame(mfn)) ||
+	    get_page_type(mfn, PGT_SEG_DESC, d)) {
+		put_page(mfn);
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo get_desc_frame() on the first n frames of a refused table. */
+static int put_desc_frames(const uint64_t *mfns, unsigned int n)
+{
+	while (n--)
+		put_page_and_type(mfns[n]);
+	return -XEN_EINVAL;
+}
+
 void pv_load_gdt(struct vcpu *v)
 {
 	uint64_t entries[GDT_FRAME_ENTRIES];
@@ -91,25 +117,11 @@ int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames,
 		return -XEN_EINVAL;
 	n = (entries + GDT_FRAME_ENTRIES - 1) / GDT_FRAME_ENTRIES;
 	memcpy(mfns, frames, n * sizeof(uint64_t));
-	for (i = 0; i < n; i++) {
-		/* A frame mapped writable anywhere cannot take the type. */
-		if (!mfn_valid(mfns[i]) || get_page(mfns[i], v->domain))
+	for (i = 0; i < n; i++)
+		if (get_desc_frame(mfns[i], v->domain))
 			break;
-		if (!(mfn_frame(mfns[i])->type_info & PGT_COUNT_MASK) &&
-		    validate_frame(mfns[i])) {
-			put_page(mfns[i]);
-			break;
-		}
-		if (get_page_type(mfns[i], PGT_SEG_DESC, v->domain)) {
-			put_page(mfns[i]);
-			break;
-		}
-	}
-	if (i < n) {
-		while (i--)
-			put_page_and_type(mfns[i]);
-		return -XEN_EINVAL;
-	}
+	if (i < n)
+		return put_desc_frames(mfns, i);
 	drop_gdt(v);
 	memcpy(v->gdt_mfn, mfns, n * sizeof(uint64_t));
 	v->gdt_frames = n;
@@ -219,21 +231,11 @@ long pv_set_ldt(struct vcpu *v, uint64_t va, unsigned int entries)
 			break;
 		e = ((pte_t *)maddr_to_virt(l1_mfn << PAGE_SHIFT))[index];
 		mfns[i] = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		if (!(e & _PAGE_PRESENT) || !mfn_valid(mfns[i]) ||
-		    get_page(mfns[i], v->domain))
+		if (!(e & _PAGE_PRESENT) || get_desc_frame(mfns[i], v->domain))
 			break;
-		if ((!(mfn_frame(mfns[i])->type_info & PGT_COUNT_MASK) &&
-		     validate_frame(mfns[i])) ||
-		    get_page_type(mfns[i], PGT_SEG_DESC, v->domain)) {
-			put_page(mfns[i]);
-			break;
-		}
 	}
-	if (i < n) {
-		while (i--)
-			put_page_and_type(mfns[i]);
-		return -XEN_EINVAL;
-	}
+	if (i < n)
+		return put_desc_frames(mfns, i);
 	drop_ldt(v);
 	memcpy(v->ldt_mfn, mfns, n * sizeof(uint64_t));
 	v->ldt_frames = n;
