@@ -158,7 +158,8 @@ static bool store_uint(const struct cmdline_option *opt, uint64_t v)
 	return false;
 }
 
-static bool set_size(const struct cmdline_option *opt, const char *s)
+/* A number with its unit suffix, all of s, in bytes. */
+static bool parse_size(const char *s, uint64_t *bytes)
 {
 	const char *end;
 	uint64_t v;
@@ -169,7 +170,49 @@ static bool set_size(const struct cmdline_option *opt, const char *s)
 	shift = size_shift(end);
 	if (shift < 0 || v > (UINT64_MAX >> shift))
 		return false;
-	return store_uint(opt, v << shift);
+	*bytes = v << shift;
+	return true;
+}
+
+static bool set_size(const struct cmdline_option *opt, const char *s)
+{
+	uint64_t v;
+
+	return parse_size(s, &v) && store_uint(opt, v);
+}
+
+/* "[min:]<size>[,max:<size>]..." as Xen's dom0_mem; all or nothing. */
+static bool set_mem(const struct cmdline_option *opt, const char *s)
+{
+	struct cmdline_mem m = { 0 };
+	char item[CMDLINE_TOKEN_MAX];
+
+	for (;;) {
+		size_t n = 0;
+		uint64_t *field = &m.size;
+		const char *v = item;
+
+		while (s[n] && s[n] != ',' && n < sizeof(item) - 1)
+			n++;
+		memcpy(item, s, n);
+		item[n] = '\0';
+		if (!strncmp(item, "min:", 4)) {
+			field = &m.min;
+			v += 4;
+		} else if (!strncmp(item, "max:", 4)) {
+			field = &m.max;
+			v += 4;
+		}
+		if (!parse_size(v, field))
+			return false;
+		if (s[n] != ',')
+			break;
+		s += n + 1;
+	}
+	if (m.max && m.min > m.max)
+		return false;
+	*(struct cmdline_mem *)opt->var = m;
+	return true;
 }
 
 static bool set_uint(const struct cmdline_option *opt, const char *s)
@@ -228,6 +271,8 @@ static bool set_value(const struct cmdline_option *opt, const struct token *t,
 		return set_string(opt, t->value);
 	case CMDLINE_ENUM:
 		return set_enum(opt, t->value);
+	case CMDLINE_MEM:
+		return set_mem(opt, t->value);
 	default:
 		return false;
 	}

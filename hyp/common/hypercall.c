@@ -76,8 +76,17 @@ bool hypercall_preempt_check(void)
 
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2)
 {
-	struct cpu_user_regs *regs = current->hypercall_regs;
+	struct vcpu *v = current;
+	struct cpu_user_regs *regs = v->hypercall_regs;
 
+	if (v->in_multicall) {
+		/* The multicall stores these in the element and continues
+		 * itself: the guest frame is the multicall's, not ours. */
+		v->mc_preempted = true;
+		v->mc_args[0] = a1;
+		v->mc_args[1] = a2;
+		return 0;
+	}
 	regs->rip -= 2; /* back onto the syscall instruction */
 	regs->rdi = a1;
 	regs->rsi = a2;
@@ -100,9 +109,8 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 			current->domain->domid, current->vcpu_id,
 			(unsigned long)regs->rsp,
 			(unsigned long)rdmsr(0xc0000101),
-			(unsigned long)regs->rax,
-			(unsigned long)args[0], (unsigned long)args[1],
-			(unsigned long)args[2], rc);
+			(unsigned long)regs->rax, (unsigned long)args[0],
+			(unsigned long)args[1], (unsigned long)args[2], rc);
 #endif
 	return rc;
 }

@@ -3,7 +3,10 @@
  * batch: long batches are preemptible. A timer set just before a large
  * multicall fires while the batch is still running: its upcall sees some
  * but not all results written, and the batch still completes in full.
- * A large mmu_update batch reports every element in *done.
+ * A large mmu_update batch reports every element in *done, also when it
+ * is itself an element of a multicall and is preempted in the middle: the
+ * multicall resumes inside that element, and the elements after it still
+ * run once each.
  */
 #include <libpv/event.h>
 #include <libpv/hypercall.h>
@@ -16,8 +19,10 @@
 #define CALLS 20000
 #define UNSET 0x5eed5eed5eedUL
 #define MS 1000000ULL
+#define NESTED_UPDATES 60000
 
 static struct multicall_entry calls[CALLS];
+static evtchn_port_t timer_port;
 static volatile unsigned long written_at_upcall = ~0UL;
 
 static unsigned long results_written(void)
@@ -38,7 +43,6 @@ static void on_timer(evtchn_port_t port, void *data)
 
 static void test_multicall_preempted(void)
 {
-	evtchn_port_t port;
 	long rc;
 	unsigned long bad = 0;
 
@@ -47,9 +51,10 @@ static void test_multicall_preempted(void)
 		calls[i].args[0] = XENVER_version;
 		calls[i].result = UNSET;
 	}
-	CHECK_EQ("bind_virq_timer", evtchn_bind_virq(VIRQ_TIMER, 0, &port), 0);
-	evtchn_set_handler(port, on_timer, NULL);
-	evtchn_unmask(port);
+	CHECK_EQ("bind_virq_timer",
+		 evtchn_bind_virq(VIRQ_TIMER, 0, &timer_port), 0);
+	evtchn_set_handler(timer_port, on_timer, NULL);
+	evtchn_unmask(timer_port);
 	events_restore(0);
 	hyp_set_timer_op(system_time_ns() + 2 * MS);
 	rc = hyp_multicall(calls, CALLS);
@@ -60,8 +65,8 @@ static void test_multicall_preempted(void)
 	info("results written when the timer upcall ran: %lu of %u",
 	     written_at_upcall, CALLS);
 	CHECK("upcall_during_batch",
-	      written_at_upcall > 0 && written_at_upcall < CALLS,
-	      "%lu of %u", written_at_upcall, CALLS);
+	      written_at_upcall > 0 && written_at_upcall < CALLS, "%lu of %u",
+	      written_at_upcall, CALLS);
 }
 
 static void test_mmu_update_done(void)
@@ -84,8 +89,67 @@ static void test_mmu_update_done(void)
 	CHECK_EQ("mapping_intact", page[0], 7);
 }
 
+static volatile unsigned int upcalls_in_nested;
+
+static void count_upcall(evtchn_port_t port, void *data)
+{
+	(void)port, (void)data;
+	upcalls_in_nested++;
+}
+
+static void test_preempted_inside_multicall(void)
+{
+	static struct mmu_update reqs[NESTED_UPDATES];
+	static unsigned int counter;
+	struct multicall_entry mc[3];
+	unsigned long *page = page_alloc();
+	unsigned int done = 0;
+	uint64_t ma;
+	pte_t *pte = pt_lookup((unsigned long)page, 1, &ma);
+	long rc;
+
+	for (unsigned int i = 0; i < NESTED_UPDATES; i++) {
+		reqs[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
+		reqs[i].val = *pte;
+	}
+	mc[0] = (struct multicall_entry){
+		.op = __HYPERVISOR_mmu_update,
+		.args = { (unsigned long)reqs, NESTED_UPDATES,
+			  (unsigned long)&done, DOMID_SELF },
+		.result = UNSET,
+	};
+	mc[1] = (struct multicall_entry){
+		.op = __HYPERVISOR_xen_version,
+		.args = { XENVER_version },
+		.result = UNSET,
+	};
+	/* Runs exactly once, or counter shows it ran again. */
+	mc[2] = (struct multicall_entry){
+		.op = __HYPERVISOR_mmu_update,
+		.args = { (unsigned long)reqs, 1, (unsigned long)&counter,
+			  DOMID_SELF },
+		.result = UNSET,
+	};
+	evtchn_set_handler(timer_port, count_upcall, NULL);
+	/* Events pending while the batch runs make both Xen and Lamina stop
+	 * and continue it (Lamina also on its time budget). */
+	hyp_set_timer_op(system_time_ns() + MS / 2);
+	rc = hyp_multicall(mc, 3);
+	CHECK_EQ("nested_multicall_rc", rc, 0);
+	CHECK_EQ("nested_mmu_update_result", mc[0].result, 0);
+	CHECK_EQ("nested_mmu_update_done", done, NESTED_UPDATES);
+	CHECK_EQ("nested_next_element", mc[1].result, 4 << 16 | 17);
+	CHECK_EQ("nested_last_element", mc[2].result, 0);
+	CHECK_EQ("nested_last_once", counter, 1);
+	CHECK("nested_upcall_ran", upcalls_in_nested > 0, "%u",
+	      upcalls_in_nested);
+	page[0] = 9;
+	CHECK_EQ("nested_mapping_intact", page[0], 9);
+}
+
 void test_main(void)
 {
 	test_multicall_preempted();
 	test_mmu_update_done();
+	test_preempted_inside_multicall();
 }

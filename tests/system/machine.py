@@ -93,6 +93,17 @@ class Machine:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self.save_log()
+
+    def save_log(self):
+        """LAMINA_SERIAL_LOGS=dir keeps each machine's whole serial log
+        there (name-pid.log), for looking into a failure after the run."""
+        where = os.environ.get("LAMINA_SERIAL_LOGS")
+        if where:
+            os.makedirs(where, exist_ok=True)
+            path = os.path.join(where, f"{self.name}-{self.proc.pid}.log")
+            with open(path, "w") as f:
+                f.write(self.log)
 
 
 def kernel(build=None):

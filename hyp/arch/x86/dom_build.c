@@ -20,6 +20,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
+#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
@@ -308,12 +309,37 @@ static void grant_root_capabilities(struct domain *d)
 	}
 }
 
+/* Xen's dom0_mem rules: the size (512 MiB if none), within min and max. */
+static uint64_t dom0_bytes(void)
+{
+	const struct cmdline_mem *m = &opt.dom0_mem;
+	uint64_t want = m->size ? m->size : DEFAULT_DOM0_MEM;
+
+	if (m->max && want > m->max)
+		want = m->max;
+	return want < m->min ? m->min : want;
+}
+
+/*
+ * How far the control domain may grow (XENMEM_maximum_reservation): as
+ * Xen, without dom0_mem=max: there is no limit but the free memory. Linux
+ * then keeps the RAM above its allocation as ballooned extra memory, and
+ * the unpopulated pages gntdev maps grants into land above all RAM, not
+ * on free frames just above its own (docs/control-domain.md).
+ */
+static uint64_t dom0_max_pages(uint64_t nr_pages)
+{
+	uint64_t max = opt.dom0_mem.max >> PAGE_SHIFT;
+
+	if (!max)
+		return UINT32_MAX;
+	return max < nr_pages ? nr_pages : max;
+}
+
 static uint64_t pages_for_domain(uint64_t mem_bytes)
 {
 	uint64_t avail = free_frames();
-	uint64_t want = mem_bytes ? mem_bytes :
-		       opt.dom0_mem ? opt.dom0_mem :
-				      DEFAULT_DOM0_MEM;
+	uint64_t want = mem_bytes ? mem_bytes : dom0_bytes();
 	uint64_t pages = want >> PAGE_SHIFT;
 
 	if (avail <= HYPERVISOR_RESERVE_PAGES)
@@ -327,16 +353,20 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 }
 
 /*
- * dom0_max_vcpus=N gives the control domain N vCPUs. The default is one
- * (Xen gives one per CPU): with two, Linux boots and brings both up, but
- * has been seen to stall in cross-CPU calls (soft lockups) — being worked
- * on. Boot domains get one.
+ * dom0_max_vcpus=N gives the control domain N vCPUs; by default it gets
+ * one per CPU the firmware lists (as Xen), maxcpus= bounding it. Boot
+ * domains get one.
  */
 static unsigned int vcpus_for_domain(bool control)
 {
-	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus : 1;
+	unsigned int n = opt.dom0_max_vcpus;
 
-	if (!control || !n)
+	if (!n) {
+		n = acpi.nr_cpus ? acpi.nr_cpus : 1;
+		if (opt.max_cpus && n > opt.max_cpus)
+			n = opt.max_cpus;
+	}
+	if (!control)
 		return 1;
 	return n > MAX_VIRT_CPUS ? MAX_VIRT_CPUS : n;
 }
@@ -415,6 +445,8 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 		pr_err("d%u: cannot build the domain (%d)\n", domid, rc);
 		return rc;
 	}
+	if (control)
+		b.d->max_pages = dom0_max_pages(b.nr_pages);
 	if (initrd)
 		write_guest(&b, b.l.initrd_start, maddr_to_virt(initrd->start),
 			    b.l.initrd_len);

@@ -81,13 +81,18 @@ static void load_guest_cr3(struct vcpu *v)
  * Kernel and user mode have separate L4s and gs bases; the switch swaps
  * both, as a syscall/iret would on a real kernel in ring 0.
  */
-void toggle_guest_mode(struct vcpu *v)
+static void load_gs_bases(const struct vcpu *v)
 {
-	v->kernel_mode = !v->kernel_mode;
 	wrmsr(MSR_GS_BASE,
 	      v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE,
 	      v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
+}
+
+void toggle_guest_mode(struct vcpu *v)
+{
+	v->kernel_mode = !v->kernel_mode;
+	load_gs_bases(v);
 	load_guest_cr3(v);
 }
 
@@ -148,11 +153,14 @@ void pv_start_vcpu(struct vcpu *v)
 	load_guest_cr3(v);
 	pv_load_gdt(v);
 	pv_load_ldt(v);
-	/* Selectors first (loading one resets a base), then the bases. */
+	/*
+	 * Selectors first (loading one resets a base), then the bases: the
+	 * active gs base is the mode's own, the other waits in the shadow
+	 * MSR (a vCPU preempted in user mode must not see its kernel's).
+	 */
 	restore_selectors(v);
 	wrmsr(MSR_FS_BASE, v->fs_base);
-	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
-	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
+	load_gs_bases(v);
 	fpu_restore(v);
 	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */

@@ -18,6 +18,9 @@
  *           error and leaves var unchanged
  *   ENUM    one of the NULL-terminated names; var (unsigned int) gets the
  *           index
+ *   MEM     Xen's dom0_mem list: comma-separated "<size>", "min:<size>",
+ *           "max:<size>" items in any order, each a SIZE; var (struct
+ *           cmdline_mem) gets the three, 0 for any not given
  * A bad value never changes the variable. Later tokens override earlier
  * ones. Unlike Xen, numbers with a leading 0 are decimal, not octal.
  */
@@ -37,6 +40,12 @@ enum cmdline_type {
 	CMDLINE_SIZE, /* var: unsigned integer of var_len bytes, in bytes */
 	CMDLINE_STRING, /* var: char[var_len] */
 	CMDLINE_ENUM, /* var: unsigned int, index into names */
+	CMDLINE_MEM, /* var: struct cmdline_mem */
+};
+
+/* A memory amount with optional bounds, in bytes; 0 = not given. */
+struct cmdline_mem {
+	uint64_t size, min, max;
 };
 
 struct cmdline_option {
@@ -74,6 +83,11 @@ struct cmdline_option {
 	{                                                       \
 		.name = (n), .type = CMDLINE_ENUM, .var = &(v), \
 		.names = (list), .help = (h)                    \
+	}
+
+#define CMDLINE_MEM_OPT(n, v, h)                                           \
+	{                                                                  \
+		.name = (n), .type = CMDLINE_MEM, .var = &(v), .help = (h) \
 	}
 
 enum cmdline_problem {

@@ -40,6 +40,13 @@ struct vcpu {
 	uint64_t nmi_callback; /* nmi_op: recorded, never raised yet */
 	/* The guest frame of the hypercall being served (multicall iret). */
 	struct cpu_user_regs *hypercall_regs;
+	/*
+	 * Serving a multicall element; one that asked to be continued left
+	 * its remaining work in mc_args (its first two arguments), and the
+	 * multicall resumes at that element.
+	 */
+	bool in_multicall, mc_preempted;
+	uint64_t mc_args[2];
 	bool syscall_masks_events, failsafe_masks_events;
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;

@@ -5,12 +5,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <lamina/cmdline.h>
 
 struct hyp_options {
 	uint64_t com1_baud; /* serial speed */
 	uint64_t debug_exit_port; /* isa-debug-exit port, 0 = none */
 	bool idle_exit; /* power off once nothing is left to run */
-	uint64_t dom0_mem; /* control-domain memory in bytes, 0 = default */
+	/* Control-domain memory and its bounds (Xen's dom0_mem list). */
+	struct cmdline_mem dom0_mem;
 	uint64_t max_cpus; /* bring up at most this many pCPUs */
 	uint64_t dom0_max_vcpus; /* control-domain vCPUs, 0 = one per CPU */
 	bool trace_hypercalls; /* debug builds: log every hypercall */

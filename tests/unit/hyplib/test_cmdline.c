@@ -13,6 +13,7 @@ static unsigned int opt_cpus = 1;
 static uint8_t opt_level;
 static uint64_t opt_mem;
 static uint32_t opt_small_size;
+static struct cmdline_mem opt_dom0;
 static char opt_console[16] = "com1";
 static unsigned int opt_sched;
 static const char *const sched_names[] = { "credit", "rr", "null", NULL };
@@ -26,6 +27,7 @@ static const struct cmdline_option table[] = {
 	CMDLINE_SIZE_OPT("small", opt_small_size, 4096, 0x10000000, "a size"),
 	CMDLINE_STRING_OPT("console", opt_console, "console devices"),
 	CMDLINE_ENUM_OPT("sched", opt_sched, sched_names, "scheduler"),
+	CMDLINE_MEM_OPT("dom0", opt_dom0, "memory with bounds"),
 };
 #define NR_OPTS (sizeof(table) / sizeof(table[0]))
 
@@ -50,6 +52,7 @@ static void reset(void)
 	opt_level = 0;
 	opt_mem = 0;
 	opt_small_size = 0;
+	opt_dom0 = (struct cmdline_mem){ 0 };
 	memcpy(opt_console, "com1", 5);
 	opt_sched = 0;
 	reports[0] = '\0';
@@ -179,6 +182,41 @@ TEST(cmdline_size_bad_values)
 	CHECK_EQ(opt_small_size, 0);
 	CHECK_EQ(parse("small=4K"), 0);
 	CHECK_EQ(opt_small_size, 4096);
+}
+
+TEST(cmdline_mem_list)
+{
+	reset();
+	CHECK_EQ(parse("dom0=512M"), 0);
+	CHECK_EQ(opt_dom0.size, 512ULL << 20);
+	CHECK_EQ(opt_dom0.max, 0);
+	/* Xen's list: items in any order, a bare number in KiB. */
+	CHECK_EQ(parse("dom0=512M,max:1G"), 0);
+	CHECK_EQ(opt_dom0.size, 512ULL << 20);
+	CHECK_EQ(opt_dom0.max, 1ULL << 30);
+	CHECK_EQ(parse("dom0=max:2G,min:64M,4096"), 0);
+	CHECK_EQ(opt_dom0.size, 4ULL << 20);
+	CHECK_EQ(opt_dom0.min, 64ULL << 20);
+	CHECK_EQ(opt_dom0.max, 2ULL << 30);
+	/* A later option replaces the whole list. */
+	CHECK_EQ(parse("dom0=max:256M"), 0);
+	CHECK_EQ(opt_dom0.size, 0);
+	CHECK_EQ(opt_dom0.max, 256ULL << 20);
+	CHECK_STR(reports, "");
+}
+
+TEST(cmdline_mem_list_bad_values)
+{
+	reset();
+	opt_dom0.size = 7;
+	CHECK_EQ(parse("dom0= dom0=512M, dom0=,512M dom0=max: dom0=mux:1G "
+		       "dom0=512M,max:1Q dom0=min:2G,max:1G dom0"),
+		 8);
+	/* Nothing of a bad list is kept. */
+	CHECK_EQ(opt_dom0.size, 7);
+	CHECK_EQ(opt_dom0.min, 0);
+	CHECK_EQ(opt_dom0.max, 0);
+	CHECK(strstr(reports, "bad:dom0=min:2G,max:1G;"));
 }
 
 TEST(cmdline_string)
