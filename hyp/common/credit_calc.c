@@ -25,11 +25,10 @@ int64_t credit_cap_allowance(uint64_t period_ns, unsigned int cap)
 	return (int64_t)(period_ns * cap / 100);
 }
 
-int64_t credit_cap_refill(int64_t left, int64_t allowance)
+int64_t credit_cap_refill(int64_t left, int64_t allowance, int64_t limit)
 {
-	/* Unused allowance does not pile up; overshoot is paid back. */
 	left += allowance;
-	return left > allowance ? allowance : left;
+	return left > limit ? limit : left;
 }
 
 int64_t credit_forgive(int64_t credit, int64_t share)

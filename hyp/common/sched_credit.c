@@ -74,6 +74,15 @@ static bool parked(const struct domain *d)
 	return d->credit.cap && d->credit.cap_left <= 0;
 }
 
+/* UNDER or OVER from the credit left; a BOOST stays unless ended. */
+static void settle(struct vcpu *v, bool end_boost)
+{
+	if (v->credit.pri == CREDIT_PRI_BOOST && !end_boost)
+		return;
+	v->credit.pri = v->credit.credit >= 0 ? CREDIT_PRI_UNDER :
+						CREDIT_PRI_OVER;
+}
+
 /* Charge a running vCPU (and its domain's cap) for its time up to now. */
 static void burn(struct vcpu *v, uint64_t now)
 {
@@ -85,16 +94,21 @@ static void burn(struct vcpu *v, uint64_t now)
 	v->credit.credit = credit_clamp(v->credit.credit - used, PERIOD_NS);
 	if (v->domain->credit.cap)
 		v->domain->credit.cap_left -= used;
-	if (v->credit.pri != CREDIT_PRI_BOOST)
-		v->credit.pri = v->credit.credit > 0 ? CREDIT_PRI_UNDER :
-						       CREDIT_PRI_OVER;
+	settle(v, false);
 }
 
-/* Hand out one period of every online CPU's time. */
+/*
+ * Hand out the CPU time since the last accounting, every online CPU's:
+ * as much as was there, so credits earned match credits burned.
+ */
 static void account(uint64_t now)
 {
-	uint64_t budget = PERIOD_NS * (nr_online ? nr_online : 1);
-	uint64_t total = 0;
+	uint64_t elapsed = now - last_accounting_ns;
+	uint64_t budget, total = 0;
+
+	if (elapsed > 2 * PERIOD_NS) /* after a long idle: no hoard */
+		elapsed = 2 * PERIOD_NS;
+	budget = elapsed * (nr_online ? nr_online : 1);
 
 	for (unsigned int i = 0; i < NR_VCPU_SLOTS; i++) {
 		struct vcpu *v = vcpu_at(i);
@@ -120,15 +134,14 @@ static void account(uint64_t now)
 			v->credit.credit = credit_forgive(
 				v->credit.credit,
 				credit_share(budget, w, total + w));
-		if (v->credit.pri != CREDIT_PRI_BOOST)
-			v->credit.pri = v->credit.credit > 0 ?
-						CREDIT_PRI_UNDER :
-						CREDIT_PRI_OVER;
+		settle(v, false);
 	}
 	for (unsigned int i = 0; i < CONFIG_MAX_DOMAINS; i++)
 		if (domains[i] && domains[i]->credit.cap)
 			domains[i]->credit.cap_left = credit_cap_refill(
 				domains[i]->credit.cap_left,
+				credit_cap_allowance(elapsed,
+						     domains[i]->credit.cap),
 				credit_cap_allowance(PERIOD_NS,
 						     domains[i]->credit.cap));
 	last_accounting_ns = now;
@@ -210,9 +223,7 @@ bool sched_credit_tick(unsigned int cpu, struct vcpu *cur)
 	if (!cur)
 		return false;
 	burn(cur, now);
-	if (cur->credit.pri == CREDIT_PRI_BOOST)
-		cur->credit.pri = cur->credit.credit > 0 ? CREDIT_PRI_UNDER :
-							   CREDIT_PRI_OVER;
+	settle(cur, true); /* a boost lasts until a tick finds it running */
 	if (parked(cur->domain) || !cpumask_test(&cur->hard_affinity, cpu))
 		return true;
 	rival = best_waiting(cpu, cur, cur);

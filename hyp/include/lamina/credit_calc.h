@@ -17,8 +17,9 @@ int64_t credit_share(uint64_t budget_ns, unsigned int weight,
 int64_t credit_clamp(int64_t credit, int64_t limit);
 /* CPU time a cap (percent of one CPU, 0 = none) allows per period. */
 int64_t credit_cap_allowance(uint64_t period_ns, unsigned int cap);
-/* A capped domain's budget at a new period: refilled, debt carried over. */
-int64_t credit_cap_refill(int64_t left, int64_t allowance);
+/* A capped domain's budget refilled by allowance, at most to limit; an
+ * overshoot (negative left) is carried over and paid back. */
+int64_t credit_cap_refill(int64_t left, int64_t allowance, int64_t limit);
 /* A blocked vCPU's debt shrinks by what it would have earned, to 0. */
 int64_t credit_forgive(int64_t credit, int64_t share);
 
