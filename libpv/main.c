@@ -65,3 +65,20 @@ void __attribute__((noreturn)) libpv_start(struct start_info *si)
 	test_main();
 	test_done();
 }
+
+unsigned long cmdline_number(const char *key, unsigned long def)
+{
+	const char *p = strstr((const char *)start_info->cmd_line, key);
+	unsigned long n = 0;
+
+	if (!p)
+		return def;
+	for (p += strlen(key); *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	return n;
+}
+
+bool cmdline_has(const char *word)
+{
+	return strstr((const char *)start_info->cmd_line, word) != NULL;
+}

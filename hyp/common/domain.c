@@ -7,6 +7,7 @@
 #include <lamina/heap.h>
 #include <lamina/mm.h>
 #include <lamina/printk.h>
+#include <lamina/sched_credit.h>
 #include <lamina/shutdown.h>
 #include <lamina/string.h>
 #include <xen/sched.h>
@@ -29,6 +30,7 @@ struct domain *domain_create(domid_t domid, const char *name)
 	d->console_line_start = true;
 	strlcpy(d->name, name, sizeof(d->name));
 	cspace_init(&d->cspace, d->cap_slots, DOMAIN_CSPACE_SLOTS);
+	sched_credit_domain_init(d);
 	domains[domid] = d;
 	return d;
 }
@@ -68,6 +70,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->cr4 = 0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->vcpu_info->evtchn_upcall_mask = 1; /* events start masked */
+	sched_credit_vcpu_init(v);
 	d->vcpu[id] = v;
 	if (id >= d->nr_vcpus)
 		d->nr_vcpus = id + 1;

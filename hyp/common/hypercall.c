@@ -46,6 +46,7 @@ static const hypercall_fn hypercall_table[] = {
 	[__HYPERVISOR_callback_op] = do_callback_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_physdev_op] = do_physdev_op,
+	[__HYPERVISOR_domctl] = do_domctl,
 	[48] = do_mca, /* __HYPERVISOR_mca */
 };
 

@@ -24,8 +24,9 @@ static const struct cmdline_option options[] = {
 			 "use at most this many CPUs"),
 	CMDLINE_UINT_OPT("debug_exit", opt.debug_exit_port, 0, 0xffff,
 			 "QEMU isa-debug-exit port for exit statuses"),
-	CMDLINE_STRING_OPT("boot_domains", opt.boot_domains,
-			   "extra boot domains: MODULE:MEM[:console],..."),
+	CMDLINE_STRING_OPT(
+		"boot_domains", opt.boot_domains,
+		"boot domains: MOD:MEM[:console][:weight=W][:cap=C],..."),
 	CMDLINE_BOOL_OPT("idle_exit", opt.idle_exit,
 			 "power off once nothing is left to run"),
 #ifdef CONFIG_DEBUG

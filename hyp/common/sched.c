@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Which vCPU runs on this CPU: round robin over runnable vCPUs with a
- * time slice, vCPUs that block (SCHEDOP_block/poll) leave the run queue
- * until an event or their timer wakes them, and the idle loop runs when
- * nothing can. Switches happen only on the way back to a guest, where the
- * whole guest state is the frame at the top of the vCPU's own stack.
+ * Which vCPU runs on this CPU, the mechanism: vCPUs that block
+ * (SCHEDOP_block/poll) leave the run queue until an event or their timer
+ * wakes them, the idle loop runs when nothing can, and the policy
+ * (sched_credit.c) chooses. Switches happen only on the way back to a
+ * guest, where the whole guest state is the frame at the top of the
+ * vCPU's own stack.
  */
 #include <lamina/console.h>
 #include <lamina/domain.h>
@@ -12,6 +13,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <lamina/sched.h>
+#include <lamina/sched_credit.h>
 #include <lamina/shutdown.h>
 #include <lamina/timer.h>
 #include <asm/cpu.h>
@@ -22,13 +24,11 @@
 #include <xen/sched.h>
 
 #define TICK_HZ 100
-#define SLICE_TICKS 3 /* 30 ms */
 #define POLL_MAX_PORTS 128
 
 extern char boot_stack_top[];
 
 static bool need_resched;
-static uint64_t slice_start;
 
 bool vcpu_runnable(const struct vcpu *v)
 {
@@ -40,51 +40,32 @@ void vcpu_wake(struct vcpu *v)
 {
 	if (v->blocked) {
 		v->blocked = false;
-		need_resched = true;
+		if (sched_credit_wake(v))
+			need_resched = true;
 	}
 }
 
-/* Every vCPU in a fixed order: domain id, then vCPU id. */
-static struct vcpu *vcpu_at(unsigned int i)
-{
-	struct domain *d = domains[i / MAX_VIRT_CPUS];
-
-	return d ? d->vcpu[i % MAX_VIRT_CPUS] : NULL;
-}
-
-#define NR_SLOTS (CONFIG_MAX_DOMAINS * MAX_VIRT_CPUS)
-
-/* The next runnable vCPU after prev (prev itself last), or NULL. */
 void sched_yield_soon(void)
 {
 	need_resched = true;
 }
 
-static struct vcpu *pick_next(const struct vcpu *prev)
+/* What the policy runs next on this CPU (the boot CPU), or NULL. */
+static struct vcpu *pick_next(struct vcpu *prev)
 {
-	unsigned int start = 0;
-
-	if (prev)
-		start = prev->domain->domid * MAX_VIRT_CPUS + prev->vcpu_id + 1;
-	for (unsigned int k = 0; k < NR_SLOTS; k++) {
-		struct vcpu *v = vcpu_at((start + k) % NR_SLOTS);
-
-		if (vcpu_runnable(v))
-			return v;
-	}
-	return NULL;
+	return sched_credit_pick(0, prev);
 }
 
 /* From the timer interrupt: fire vCPU timers, end the current slice. */
 void sched_tick(void)
 {
-	for (unsigned int i = 0; i < NR_SLOTS; i++) {
+	for (unsigned int i = 0; i < NR_VCPU_SLOTS; i++) {
 		struct vcpu *v = vcpu_at(i);
 
 		if (v && v->running)
 			timer_check_expired(v);
 	}
-	if (current && ticks - slice_start >= SLICE_TICKS)
+	if (sched_credit_tick(0, current))
 		need_resched = true;
 	console_drain_all();
 	console_poll();
@@ -93,7 +74,6 @@ void sched_tick(void)
 static void __attribute__((noreturn)) run(struct vcpu *v)
 {
 	need_resched = false;
-	slice_start = ticks;
 	pv_start_vcpu(v);
 }
 
@@ -106,7 +86,8 @@ void idle_loop(void)
 		announced = true;
 		pr_info("Idle: no domains to run; waiting for domains.\n");
 	}
-	if (opt.idle_exit && !pick_next(NULL) && !domains_alive()) {
+	/* No domain left running means no vCPU left to pick. */
+	if (opt.idle_exit && !domains_alive()) {
 		/* Let the tick run a little first: it shows the timer works. */
 		uint64_t start = ticks;
 		uint64_t t0 = system_time_ns();
@@ -142,8 +123,10 @@ static void __attribute__((noreturn)) idle_on_boot_stack(void)
 
 void scheduler_start(void)
 {
-	struct vcpu *v = pick_next(NULL);
+	struct vcpu *v;
 
+	sched_credit_cpu_online(0);
+	v = pick_next(NULL);
 	if (v)
 		run(v);
 	idle_loop();
@@ -162,7 +145,6 @@ void schedule(struct cpu_user_regs *regs)
 	next = pick_next(prev);
 	if (next == prev) {
 		need_resched = false;
-		slice_start = ticks;
 		return;
 	}
 	pv_save_vcpu(prev, regs);
@@ -170,8 +152,8 @@ void schedule(struct cpu_user_regs *regs)
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
 			prev ? prev->domain->domid : -1,
-			prev ? (int)prev->vcpu_id : -1, (unsigned long)regs->rip,
-			(unsigned long)regs->rsp,
+			prev ? (int)prev->vcpu_id : -1,
+			(unsigned long)regs->rip, (unsigned long)regs->rsp,
 			next ? next->domain->domid : -1,
 			next ? (int)next->vcpu_id : -1,
 			next ? (unsigned long)next->regs.rip : 0,
@@ -184,8 +166,8 @@ void schedule(struct cpu_user_regs *regs)
 
 static bool port_pending(struct domain *d, uint32_t port)
 {
-	return port < 4096 &&
-	       (d->shared_info->evtchn_pending[port / 64] & (1UL << (port % 64)));
+	return port < 4096 && (d->shared_info->evtchn_pending[port / 64] &
+			       (1UL << (port % 64)));
 }
 
 static long sched_poll(struct vcpu *v, uint64_t arg)
@@ -232,6 +214,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	(void)a3, (void)a4, (void)a5;
 	switch (cmd) {
 	case SCHEDOP_yield:
+		sched_credit_yield(v);
 		need_resched = true;
 		return 0;
 	case SCHEDOP_block:

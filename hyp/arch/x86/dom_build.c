@@ -19,6 +19,7 @@
 #include <lamina/mm.h>
 #include <lamina/options.h>
 #include <lamina/printk.h>
+#include <lamina/sched_credit.h>
 #include <lamina/string.h>
 #include <asm/acpi.h>
 #include <asm/cpu.h>
@@ -497,6 +498,7 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 	else if (spec->console_io)
 		cap_create_root(&b.d->cspace, CAP_SLOT_ANY, CAP_CONSOLE_IO,
 				cap_valid_rights(CAP_CONSOLE_IO), 0, 0);
+	sched_credit_set(b.d, spec->weight, spec->cap);
 
 	pr_info("d%u: %s kernel (%s), entry %#lx, %lu MiB, mapping %#lx-%#lx\n",
 		domid, b.info.guest_os[0] ? b.info.guest_os : "unnamed",

@@ -85,11 +85,57 @@ static const char *parse_size(const char *p, uint64_t *out)
 	return p;
 }
 
+/* ":name=N" with N in [1, max]: the end of it, or NULL if it is not. */
+static const char *parse_number_field(const char *p, const char *name,
+				      uint64_t max, uint16_t *out)
+{
+	size_t len = strlen(name);
+	uint64_t v = 0;
+
+	if (p[0] != ':' || strncmp(p + 1, name, len) || p[len + 1] != '=')
+		return NULL;
+	p += len + 2;
+	if (*p < '0' || *p > '9')
+		return NULL;
+	while (*p >= '0' && *p <= '9' && v <= max)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (v < 1 || v > max)
+		return NULL;
+	*out = (uint16_t)v;
+	return p;
+}
+
+/* The optional fields after MOD:MEM, in any order; NULL if malformed. */
+static const char *parse_domain_fields(const char *p,
+				       struct boot_domain_spec *spec)
+{
+	while (*p == ':') {
+		const char *q;
+
+		if (!strncmp(p, ":console", 8) &&
+		    (!p[8] || p[8] == ',' || p[8] == ':')) {
+			spec->console_io = true;
+			p += 8;
+		} else if ((q = parse_number_field(p, "weight", 65535,
+						   &spec->weight))) {
+			p = q;
+		} else if ((q = parse_number_field(p, "cap", 65534,
+						   &spec->cap))) {
+			p = q;
+		} else {
+			return NULL;
+		}
+	}
+	return p;
+}
+
 /*
- * boot_domains=MOD:MEM[:console],...: module MOD (an index into the boot
- * modules) becomes the next domain (1, 2, ...) with MEM of memory; with
- * ":console" it may also write to the hypervisor console. Boot domains
- * hold no other capability.
+ * boot_domains=MOD:MEM[:console][:weight=W][:cap=C],...: module MOD (an
+ * index into the boot modules) becomes the next domain (1, 2, ...) with
+ * MEM of memory; with ":console" it may also write to the hypervisor
+ * console. Boot domains hold no other capability. W (1-65535, default
+ * 256) and C (percent of one CPU, default 0 = none) are its credit
+ * scheduler weight and cap.
  */
 static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
 				       unsigned int *mods, unsigned int max)
@@ -105,11 +151,8 @@ static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
 		specs[n] = (struct boot_domain_spec){ .domid = n + 1 };
 		if (*p != ':' || !(p = parse_size(p + 1, &specs[n].mem_bytes)))
 			goto bad;
-		if (!strncmp(p, ":console", 8)) {
-			specs[n].console_io = true;
-			p += 8;
-		}
-		if (*p && *p != ',')
+		p = parse_domain_fields(p, &specs[n]);
+		if (!p || (*p && *p != ','))
 			goto bad;
 		if (mod == 0 || mod >= boot_info.nr_modules) {
 			pr_err("boot_domains: no module %lu\n", (unsigned long)mod);
@@ -121,7 +164,7 @@ static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
 	}
 	return n;
 bad:
-	pr_err("boot_domains: cannot parse '%s' (want MOD:MEM[:console],...)\n",
+	pr_err("boot_domains: cannot parse '%s' (want MOD:MEM[:console][:weight=W][:cap=C],...)\n",
 	       opt.boot_domains);
 	return n;
 }

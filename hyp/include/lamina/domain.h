@@ -4,9 +4,12 @@
 #define LAMINA_DOMAIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <generated/autoconf.h>
 #include <lamina/cap.h>
+#include <lamina/cpumask.h>
+#include <lamina/sched_credit.h>
 #include <lamina/spinlock.h>
 #include <xen/vcpu.h>
 #include <xen/xen.h>
@@ -28,6 +31,13 @@ struct vcpu {
 	bool polling; /* SCHEDOP_poll: any event of the domain wakes it */
 	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */
 	bool kernel_mode; /* guest kernel (true) or guest user (false) */
+
+	/* Scheduling: where it runs, where it may run, the policy's state. */
+	unsigned int processor; /* the CPU it runs or last ran on */
+	bool is_running; /* on a CPU now (set and cleared by the policy) */
+	cpumask_t hard_affinity; /* XEN_DOMCTL_setvcpuaffinity; all CPUs */
+	cpumask_t soft_affinity; /* kept and reported, not used (one CPU) */
+	struct credit_vcpu credit;
 
 	/* Guest state while not on a CPU; the live frame while running. */
 	struct cpu_user_regs regs;
@@ -108,9 +118,19 @@ struct domain {
 
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
 	unsigned int nr_vcpus;
+	struct credit_domain credit; /* scheduler weight and cap */
 };
 
 extern struct domain *domains[CONFIG_MAX_DOMAINS];
+
+/* Every vCPU slot in a fixed order: domain id, then vCPU id. */
+#define NR_VCPU_SLOTS (CONFIG_MAX_DOMAINS * MAX_VIRT_CPUS)
+static inline struct vcpu *vcpu_at(unsigned int i)
+{
+	struct domain *d = domains[i / MAX_VIRT_CPUS];
+
+	return d ? d->vcpu[i % MAX_VIRT_CPUS] : NULL;
+}
 
 struct domain *domain_create(domid_t domid, const char *name);
 struct domain *domain_lookup(domid_t domid);

@@ -62,6 +62,7 @@ long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count, uint64_t,
 		       uint64_t);
 long do_platform_op(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mca(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_multicall(uint64_t list, uint64_t count, uint64_t, uint64_t,
 		  uint64_t);
 

@@ -36,6 +36,11 @@ extern char _text[], _etext[], _end[];
 /* Written by each guest. */
 void test_main(void);
 
+/* The number after key ("secs=") on the command line, or def. */
+unsigned long cmdline_number(const char *key, unsigned long def);
+/* Does the command line contain word? */
+bool cmdline_has(const char *word);
+
 /* Stop the domain: SCHEDOP_shutdown with reason. Never returns. */
 void __attribute__((noreturn)) pv_shutdown(unsigned int reason);
 

@@ -11,6 +11,8 @@ struct boot_domain_spec {
 	bool control; /* the control domain: root capabilities, SIF_INITDOMAIN */
 	uint64_t mem_bytes; /* 0: dom0_mem= or the default */
 	bool console_io; /* grant CONSOLE_IO (boot domains for tests) */
+	uint16_t weight; /* credit scheduler weight, 0 = default */
+	uint16_t cap; /* credit scheduler cap in percent, 0 = none */
 };
 
 /* Build and make runnable a domain from boot modules. 0 or -XEN_E*. */
