@@ -168,6 +168,8 @@ static long bind_interdomain(struct domain *d,
 			       .remote_dom = d->domid,
 			       .remote_port = port };
 	b->local_port = port;
+	/* As Xen: the peer may have sent before this end existed. */
+	set_pending(d, port);
 	return 0;
 }
 

@@ -58,10 +58,15 @@ static void dump_domains(const struct cpu_user_regs *regs)
 
 		if (!d)
 			continue;
-		out("Domain %u (%s): %s, %lu pages (max %lu), %u vCPU%s\n",
+		char max[24] = "no max";
+
+		if (d->max_pages < UINT32_MAX)
+			snprintf(max, sizeof(max), "max %lu",
+				 (unsigned long)d->max_pages);
+		out("Domain %u (%s): %s, %lu pages (%s), %u vCPU%s\n",
 		    d->domid, d->name, domain_state_name(d),
-		    (unsigned long)d->tot_pages, (unsigned long)d->max_pages,
-		    d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s");
+		    (unsigned long)d->tot_pages, max, d->nr_vcpus,
+		    d->nr_vcpus == 1 ? "" : "s");
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			const struct vcpu *v = d->vcpu[i];
 
