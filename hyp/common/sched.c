@@ -8,6 +8,7 @@
  */
 #include <lamina/console.h>
 #include <lamina/domain.h>
+#include <lamina/event.h>
 #include <lamina/hypercall.h>
 #include <lamina/options.h>
 #include <lamina/printk.h>
@@ -170,8 +171,8 @@ void schedule(struct cpu_user_regs *regs)
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
 			prev ? prev->domain->domid : -1,
-			prev ? (int)prev->vcpu_id : -1, (unsigned long)regs->rip,
-			(unsigned long)regs->rsp,
+			prev ? (int)prev->vcpu_id : -1,
+			(unsigned long)regs->rip, (unsigned long)regs->rsp,
 			next ? next->domain->domid : -1,
 			next ? (int)next->vcpu_id : -1,
 			next ? (unsigned long)next->regs.rip : 0,
@@ -180,12 +181,6 @@ void schedule(struct cpu_user_regs *regs)
 	if (next)
 		run(next);
 	idle_on_boot_stack();
-}
-
-static bool port_pending(struct domain *d, uint32_t port)
-{
-	return port < 4096 &&
-	       (d->shared_info->evtchn_pending[port / 64] & (1UL << (port % 64)));
 }
 
 static long sched_poll(struct vcpu *v, uint64_t arg)
@@ -202,7 +197,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 	for (uint32_t i = 0; i < p.nr_ports; i++) {
 		if (ports[i] >= 4096)
 			return -XEN_EINVAL;
-		if (port_pending(v->domain, ports[i]))
+		if (evtchn_port_is_pending(v->domain, ports[i]))
 			return 0;
 	}
 	if (p.timeout && p.timeout <= system_time_ns())
