@@ -3,7 +3,9 @@
  * batch: long batches are preemptible. A timer set just before a large
  * multicall fires while the batch is still running: its upcall sees some
  * but not all results written, and the batch still completes in full.
- * A large mmu_update batch reports every element in *done.
+ * A large mmu_update batch reports every element in *done, also as an
+ * entry of a multicall (long enough to be preempted inside it), where the
+ * entries after it still run once each.
  */
 #include <libpv/event.h>
 #include <libpv/hypercall.h>
@@ -60,13 +62,14 @@ static void test_multicall_preempted(void)
 	info("results written when the timer upcall ran: %lu of %u",
 	     written_at_upcall, CALLS);
 	CHECK("upcall_during_batch",
-	      written_at_upcall > 0 && written_at_upcall < CALLS,
-	      "%lu of %u", written_at_upcall, CALLS);
+	      written_at_upcall > 0 && written_at_upcall < CALLS, "%lu of %u",
+	      written_at_upcall, CALLS);
 }
+
+static struct mmu_update reqs[5000];
 
 static void test_mmu_update_done(void)
 {
-	static struct mmu_update reqs[5000];
 	unsigned long *page = page_alloc();
 	uint64_t ma;
 	pte_t *pte = pt_lookup((unsigned long)page, 1, &ma);
@@ -84,8 +87,30 @@ static void test_mmu_update_done(void)
 	CHECK_EQ("mapping_intact", page[0], 7);
 }
 
+/* The same long mmu_update as a multicall entry, between two others. */
+static void test_mmu_update_in_multicall(void)
+{
+	unsigned int done = 0;
+	struct multicall_entry mc[3] = {
+		{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+		{ .op = __HYPERVISOR_mmu_update,
+		  .args = { (unsigned long)reqs, 5000, (unsigned long)&done,
+			    DOMID_SELF } },
+		{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+	};
+	long rc = hyp_multicall(mc, 3);
+
+	CHECK_EQ("multicall_mmu_rc", rc, 0);
+	CHECK_EQ("multicall_mmu_result", mc[1].result, 0);
+	CHECK_EQ("multicall_mmu_done", done, 5000);
+	CHECK("multicall_mmu_neighbours",
+	      mc[0].result == mc[2].result && mc[0].result > 0, "%lx %lx",
+	      (unsigned long)mc[0].result, (unsigned long)mc[2].result);
+}
+
 void test_main(void)
 {
 	test_multicall_preempted();
 	test_mmu_update_done();
+	test_mmu_update_in_multicall();
 }
