@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * 2-level event channels: the upcall scans evtchn_pending_sel, clears each
- * pending unmasked port and calls its handler.
+ * Event channels: the upcall scans evtchn_pending_sel (2-level ABI),
+ * clears each pending unmasked port and calls its handler; after
+ * evtchn_fifo_init the FIFO queues are consumed instead (event_fifo.c).
  */
 #include <libpv/event.h>
 #include <libpv/hypercall.h>
@@ -37,6 +38,10 @@ void event_upcall(void)
 
 	upcall_count++;
 	v->evtchn_upcall_pending = 0;
+	if (evtchn_fifo_on) {
+		evtchn_fifo_consume();
+		return;
+	}
 	sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 	while (sel) {
 		unsigned int w = __builtin_ctzl(sel);
@@ -51,16 +56,31 @@ void event_upcall(void)
 
 			pend &= pend - 1;
 			evtchn_clear(port);
-			if (port < MAX_PORTS && handlers[port].fn)
-				handlers[port].fn(port, handlers[port].data);
+			evtchn_call_handler(port);
 		}
 	}
+}
+
+void evtchn_call_handler(evtchn_port_t port)
+{
+	if (port < MAX_PORTS && handlers[port].fn)
+		handlers[port].fn(port, handlers[port].data);
 }
 
 long evtchn_bind_virq(unsigned int virq, unsigned int vcpu, evtchn_port_t *port)
 {
 	struct evtchn_bind_virq op = { .virq = virq, .vcpu = vcpu };
 	long rc = hyp_event_channel_op(EVTCHNOP_bind_virq, &op);
+
+	if (!rc)
+		*port = op.port;
+	return rc;
+}
+
+long evtchn_bind_ipi(unsigned int vcpu, evtchn_port_t *port)
+{
+	struct evtchn_bind_ipi op = { .vcpu = vcpu };
+	long rc = hyp_event_channel_op(EVTCHNOP_bind_ipi, &op);
 
 	if (!rc)
 		*port = op.port;
@@ -77,12 +97,24 @@ void evtchn_set_handler(evtchn_port_t port, evtchn_handler_t fn, void *data)
 
 void evtchn_clear(evtchn_port_t port)
 {
+	if (evtchn_fifo_on) {
+		evtchn_fifo_word_clear(port, 1u << EVTCHN_FIFO_PENDING);
+		return;
+	}
 	__atomic_and_fetch(&shared_info->evtchn_pending[port / 64],
 			   ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
 }
 
 void evtchn_mask(evtchn_port_t port)
 {
+	if (evtchn_fifo_on) {
+		event_word_t *w = evtchn_fifo_word(port);
+
+		if (w)
+			__atomic_or_fetch(w, 1u << EVTCHN_FIFO_MASKED,
+					  __ATOMIC_SEQ_CST);
+		return;
+	}
 	__atomic_or_fetch(&shared_info->evtchn_mask[port / 64],
 			  1UL << (port % 64), __ATOMIC_SEQ_CST);
 }
@@ -91,7 +123,8 @@ void evtchn_unmask(evtchn_port_t port)
 {
 	struct evtchn_unmask op = { .port = port };
 
-	/* The hypervisor re-raises the event if it is pending. */
+	/* The hypervisor clears the mask (both ABIs) and re-raises the
+	 * event if it is pending. */
 	hyp_event_channel_op(EVTCHNOP_unmask, &op);
 }
 

@@ -67,7 +67,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->vcpu_id = id;
 	v->kernel_mode = true;
 	v->runstate.state = RUNSTATE_offline;
-	v->cr4 = 0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
+	v->cr4 =
+		0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->vcpu_info->evtchn_upcall_mask = 1; /* events start masked */
 	sched_credit_vcpu_init(v);
@@ -79,8 +80,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 
 static const char *shutdown_reason_name(unsigned int reason)
 {
-	static const char *const names[] = { "poweroff", "reboot", "suspend",
-					     "crash", "watchdog", "soft_reset" };
+	static const char *const names[] = { "poweroff", "reboot",
+					     "suspend",	 "crash",
+					     "watchdog", "soft_reset" };
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] :
 							   "unknown";
@@ -94,6 +96,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	d->shutdown_reason = reason;
 	console_drain_ring(d); /* its last words first */
 	grant_table_release_mappings(d); /* granters get their pages back */
+	evtchn_fifo_destroy(d); /* its control blocks and event array too */
 	pr_info("Domain %u (%s) shut down: %s\n", d->domid, d->name,
 		shutdown_reason_name(reason));
 	/* The control domain hears of every other domain's end. */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Event channels, 2-level ABI: a port is pending in shared_info's
- * evtchn_pending bitmap; unless masked, its word's bit is set in the
- * vCPU's evtchn_pending_sel and evtchn_upcall_pending raised, and the
- * guest's event callback runs on its next return from the hypervisor.
+ * Event channels: the port table (binding, closing, sending) and the
+ * EVTCHNOP_* dispatch. How a pending port reaches the guest depends on
+ * the domain's ABI: 2-level bitmaps (event_2l.c) until the guest switches
+ * to FIFO queues with EVTCHNOP_init_control (event_fifo.c).
  */
 #include <stdint.h>
 #include <lamina/domain.h>
@@ -15,8 +15,6 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/xen.h>
-
-#define BITS_PER_WORD 64
 
 static int evtchn_table(struct domain *d)
 {
@@ -33,49 +31,55 @@ static struct evtchn *port_of(struct domain *d, uint32_t port)
 	return &d->evtchn[port];
 }
 
-static int alloc_port(struct domain *d)
+static const struct evtchn_port_ops *port_ops(const struct domain *d)
 {
-	if (evtchn_table(d))
-		return -XEN_ENOMEM;
-	for (uint32_t p = 1; p < EVTCHN_2L_PORTS; p++)
-		if (d->evtchn[p].state == ECS_FREE)
-			return p;
-	return -XEN_ENOSPC;
+	return d->evtchn_fifo ? &evtchn_fifo_ops : &evtchn_2l_ops;
 }
 
-static bool test_and_set(volatile uint64_t *word, unsigned int bit)
+bool evtchn_port_is_pending(const struct domain *d, uint32_t port)
 {
-	return __atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST) &
-	       (1UL << bit);
+	return port < EVTCHN_2L_PORTS && port_ops(d)->is_pending(d, port);
 }
 
-/* Raise the upcall for a pending word and wake the vCPU. */
-static void notify_vcpu(struct vcpu *v, unsigned int word)
+bool evtchn_port_is_masked(const struct domain *d, uint32_t port)
 {
-	if (!test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
-		v->vcpu_info->evtchn_upcall_pending = 1;
-	vcpu_wake(v);
+	return port >= EVTCHN_2L_PORTS || port_ops(d)->is_masked(d, port);
 }
 
-/* Mark port pending in d and notify its vCPU unless masked. */
-static void set_pending(struct domain *d, uint32_t port)
+/* A poller waits for any of its domain's ports, masked ones included. */
+void evtchn_wake_pollers(struct domain *d)
 {
-	struct shared_info *si = d->shared_info;
-	struct evtchn *e = &d->evtchn[port];
-	struct vcpu *v = d->vcpu[e->vcpu];
-	unsigned int word = port / BITS_PER_WORD, bit = port % BITS_PER_WORD;
-
-	if (test_and_set(&si->evtchn_pending[word], bit))
-		return;
-	/* A poller waits for any of its ports, masked ones included. */
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i] && d->vcpu[i]->polling) {
 			d->vcpu[i]->polling = false;
 			vcpu_wake(d->vcpu[i]);
 		}
-	if (si->evtchn_mask[word] & (1UL << bit) || !v)
-		return;
-	notify_vcpu(v, word);
+}
+
+void evtchn_raise_upcall(struct vcpu *v)
+{
+	v->vcpu_info->evtchn_upcall_pending = 1;
+	vcpu_wake(v);
+}
+
+/* Mark port pending in d the way d's ABI says. */
+static void set_pending(struct domain *d, uint32_t port)
+{
+	port_ops(d)->set_pending(d, port);
+}
+
+static int alloc_port(struct domain *d)
+{
+	if (evtchn_table(d))
+		return -XEN_ENOMEM;
+	/* As Xen: a closed port still on a FIFO queue is not reused yet. */
+	for (uint32_t p = 1; p < EVTCHN_2L_PORTS; p++)
+		if (d->evtchn[p].state == ECS_FREE &&
+		    !port_ops(d)->is_busy(d, p)) {
+			port_ops(d)->init(d, p);
+			return p;
+		}
+	return -XEN_ENOSPC;
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq)
@@ -124,8 +128,8 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
 
 	if (port < 0)
 		return port;
-	d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND,
-					   .remote_dom = remote };
+	d->evtchn[port] =
+		(struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
 	return port;
 }
 
@@ -135,9 +139,8 @@ static long alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 
 	if (a->dom != DOMID_SELF && a->dom != d->domid)
 		return -XEN_EPERM; /* allocating for others: a toolstack job */
-	port = evtchn_alloc_unbound_port(d, a->remote_dom == DOMID_SELF ?
-						    d->domid :
-						    a->remote_dom);
+	port = evtchn_alloc_unbound_port(
+		d, a->remote_dom == DOMID_SELF ? d->domid : a->remote_dom);
 	if (port < 0)
 		return port;
 	a->port = port;
@@ -167,9 +170,10 @@ static long bind_interdomain(struct domain *d,
 			       .vcpu = re->vcpu,
 			       .remote_dom = d->domid,
 			       .remote_port = port };
-	b->local_port = port;
-	/* As Xen: the peer may have sent before this end existed. */
+	/* As Xen: a send on the unbound end may have gone unheard, so the
+	 * new port starts out pending. */
 	set_pending(d, port);
+	b->local_port = port;
 	return 0;
 }
 
@@ -203,6 +207,8 @@ static void close_port(struct domain *d, uint32_t port)
 					       .vcpu = re->vcpu,
 					       .remote_dom = d->domid };
 	}
+	/* As Xen: a rebound port does not start out pending. */
+	port_ops(d)->clear_pending(d, port);
 	*e = (struct evtchn){ .state = ECS_FREE };
 }
 
@@ -232,20 +238,22 @@ static long evtchn_send(struct domain *d, uint32_t port)
 
 static long evtchn_unmask(struct domain *d, uint32_t port)
 {
-	struct shared_info *si = d->shared_info;
-	unsigned int word = port / BITS_PER_WORD, bit = port % BITS_PER_WORD;
-	struct evtchn *e = port_of(d, port);
-	struct vcpu *v;
+	if (!port_of(d, port))
+		return -XEN_EINVAL;
+	port_ops(d)->unmask(d, port);
+	return 0;
+}
+
+static long set_priority(struct domain *d, struct evtchn_set_priority *sp)
+{
+	struct evtchn *e = port_of(d, sp->port);
 
 	if (!e)
 		return -XEN_EINVAL;
-	v = d->vcpu[e->vcpu];
-	__atomic_fetch_and(&si->evtchn_mask[word], ~(1UL << bit),
-			   __ATOMIC_SEQ_CST);
-	/* Pending while masked: deliver now. */
-	if (v && (si->evtchn_pending[word] & (1UL << bit)))
-		notify_vcpu(v, word);
-	return 0;
+	/* As Xen: a free port, or an ABI without priorities: -ENOSYS. */
+	if (e->state == ECS_FREE || !port_ops(d)->set_priority)
+		return -XEN_ENOSYS;
+	return port_ops(d)->set_priority(d, sp->port, sp->priority);
 }
 
 static long evtchn_status(struct domain *d, struct evtchn_status *st)
@@ -292,11 +300,28 @@ static long evtchn_status(struct domain *d, struct evtchn_status *st)
 
 void evtchn_domain_destroy(struct domain *d)
 {
-	if (!d->evtchn)
-		return;
-	for (uint32_t p = 1; p < EVTCHN_2L_PORTS; p++)
+	for (uint32_t p = 1; d->evtchn && p < EVTCHN_2L_PORTS; p++)
 		if (d->evtchn[p].state != ECS_FREE)
 			close_port(d, p);
+	evtchn_fifo_destroy(d);
+}
+
+/* EVTCHNOP_reset: every port closed, the domain back on 2-level. */
+static long evtchn_reset(struct domain *d, const struct evtchn_reset *r)
+{
+	domid_t id = r->dom == DOMID_SELF ? d->domid : r->dom;
+	struct domain *t = domain_lookup(id);
+
+	if (!t)
+		return -XEN_ESRCH;
+	if (t != d && cap_check_domain(&d->cspace, id, CAP_RIGHT_CONTROL))
+		return -XEN_EPERM;
+	/* Xen resets another domain only while it is paused; Lamina has
+	 * no pause yet, so the answer is Xen's for a running one. */
+	if (t != d)
+		return -XEN_EINVAL;
+	evtchn_domain_destroy(d);
+	return 0;
 }
 
 /* Argument sizes by command, so one copy-in/copy-out serves them all. */
@@ -311,6 +336,10 @@ static const uint8_t op_size[] = {
 	[EVTCHNOP_bind_ipi] = sizeof(struct evtchn_bind_ipi),
 	[EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
 	[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
+	[EVTCHNOP_reset] = sizeof(struct evtchn_reset),
+	[EVTCHNOP_init_control] = sizeof(struct evtchn_init_control),
+	[EVTCHNOP_expand_array] = sizeof(struct evtchn_expand_array),
+	[EVTCHNOP_set_priority] = sizeof(struct evtchn_set_priority),
 };
 
 long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
@@ -328,6 +357,10 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 		struct evtchn_bind_ipi bind_ipi;
 		struct evtchn_bind_vcpu bind_vcpu;
 		struct evtchn_unmask unmask;
+		struct evtchn_reset reset;
+		struct evtchn_init_control init_control;
+		struct evtchn_expand_array expand_array;
+		struct evtchn_set_priority set_priority;
 	} op;
 	long rc;
 
@@ -379,6 +412,15 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	case EVTCHNOP_status:
 		rc = evtchn_status(d, &op.status);
 		break;
+	case EVTCHNOP_reset:
+		return evtchn_reset(d, &op.reset);
+	case EVTCHNOP_init_control:
+		rc = evtchn_fifo_init_control(d, &op.init_control);
+		break;
+	case EVTCHNOP_expand_array:
+		return evtchn_fifo_expand_array(d, op.expand_array.array_gfn);
+	case EVTCHNOP_set_priority:
+		return set_priority(d, &op.set_priority);
 	case EVTCHNOP_bind_vcpu: {
 		struct evtchn *e = port_of(d, op.bind_vcpu.port);
 

@@ -136,15 +136,9 @@ static void dump_vcpus(const struct cpu_user_regs *regs)
 	}
 }
 
-static bool bit_set(const volatile uint64_t *bits, uint32_t n)
-{
-	return bits[n / 64] & (1UL << (n % 64));
-}
-
 static void dump_port(const struct domain *d, uint32_t port)
 {
 	const struct evtchn *e = &d->evtchn[port];
-	const struct shared_info *si = d->shared_info;
 	char what[48];
 
 	switch (e->state) {
@@ -166,8 +160,8 @@ static void dump_port(const struct domain *d, uint32_t port)
 		break;
 	}
 	out("  port %u: %s, vCPU %u, pending %d, masked %d\n", port, what,
-	    e->vcpu, bit_set(si->evtchn_pending, port),
-	    bit_set(si->evtchn_mask, port));
+	    e->vcpu, evtchn_port_is_pending(d, port),
+	    evtchn_port_is_masked(d, port));
 }
 
 static void dump_evtchns(const struct cpu_user_regs *regs)
@@ -181,8 +175,8 @@ static void dump_evtchns(const struct cpu_user_regs *regs)
 			continue;
 		for (uint32_t p = 1; d->evtchn && p < EVTCHN_2L_PORTS; p++)
 			bound += d->evtchn[p].state != ECS_FREE;
-		out("Domain %u: %u port%s bound (2-level)\n", d->domid, bound,
-		    bound == 1 ? "" : "s");
+		out("Domain %u: %u port%s bound (%s)\n", d->domid, bound,
+		    bound == 1 ? "" : "s", d->evtchn_fifo ? "FIFO" : "2-level");
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			const struct vcpu_info *vi =
 				d->vcpu[i] ? d->vcpu[i]->vcpu_info : NULL;

@@ -9,6 +9,7 @@
  */
 #include <lamina/console.h>
 #include <lamina/domain.h>
+#include <lamina/event.h>
 #include <lamina/hypercall.h>
 #include <lamina/options.h>
 #include <lamina/printk.h>
@@ -164,12 +165,6 @@ void schedule(struct cpu_user_regs *regs)
 	idle_on_boot_stack();
 }
 
-static bool port_pending(struct domain *d, uint32_t port)
-{
-	return port < 4096 && (d->shared_info->evtchn_pending[port / 64] &
-			       (1UL << (port % 64)));
-}
-
 static long sched_poll(struct vcpu *v, uint64_t arg)
 {
 	struct sched_poll p;
@@ -184,7 +179,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 	for (uint32_t i = 0; i < p.nr_ports; i++) {
 		if (ports[i] >= 4096)
 			return -XEN_EINVAL;
-		if (port_pending(v->domain, ports[i]))
+		if (evtchn_port_is_pending(v->domain, ports[i]))
 			return 0;
 	}
 	if (p.timeout && p.timeout <= system_time_ns())

@@ -19,6 +19,7 @@
 
 struct domain;
 struct evtchn;
+struct evtchn_fifo;
 struct grant_table;
 struct xencons_interface;
 
@@ -103,6 +104,7 @@ struct domain {
 	uint64_t vm_assist;
 
 	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
+	struct evtchn_fifo *evtchn_fifo; /* FIFO ABI state; NULL: 2-level */
 #define NR_PIRQS 256
 	uint64_t pirq_mapped[NR_PIRQS / 64]; /* PHYSDEVOP_map_pirq (= GSI) */
 	struct grant_table *grant_table; /* grant_table.c, created on use */
