@@ -48,6 +48,32 @@ TEST(string_memmove_overlap)
 	CHECK_STR(s, "abc");
 }
 
+/* Every length and alignment around the 8-byte steps, both overlaps:
+ * against the obvious byte-at-a-time result. */
+TEST(string_moves_every_alignment)
+{
+	unsigned char buf[96], want[96];
+
+	for (size_t n = 0; n <= 40; n++) {
+		for (size_t from = 0; from < 24; from++) {
+			for (size_t to = 0; to < 24; to++) {
+				for (size_t i = 0; i < sizeof(buf); i++)
+					buf[i] = want[i] =
+						(unsigned char)(i * 7 + 1);
+				for (size_t i = 0; i < n; i++)
+					want[to + 30 + i] = buf[from + 30 + i];
+				memmove(buf + to + 30, buf + from + 30, n);
+				CHECK_EQ(memcmp(buf, want, sizeof(buf)), 0);
+			}
+			memset(buf, 0, sizeof(buf));
+			memset(buf + from, 0xa5, n);
+			for (size_t i = 0; i < sizeof(buf); i++)
+				CHECK_EQ(buf[i],
+					 i >= from && i < from + n ? 0xa5 : 0);
+		}
+	}
+}
+
 TEST(string_compare)
 {
 	CHECK(memcmp("abc", "abd", 3) < 0);
