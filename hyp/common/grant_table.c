@@ -240,10 +240,22 @@ static int pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly,
 
 /* ---- setup_table, query_size, versions ------------------------------ */
 
+/*
+ * The domain a table op names, if the caller may act on it with rights:
+ * GNTST_okay with *d set, or the GNTST status Xen answers.
+ */
+static int16_t target_status(domid_t dom, uint32_t rights, struct domain **d)
+{
+	*d = lookup(dom, true);
+	if (!*d)
+		return GNTST_bad_domain;
+	return may_manage(*d, rights) ? GNTST_okay : GNTST_permission_denied;
+}
+
 static long setup_table(uint64_t uop, uint32_t count)
 {
 	struct gnttab_setup_table op;
-	struct grant_table *gt;
+	struct grant_table *gt = NULL;
 	struct domain *d;
 
 	if (count != 1)
@@ -252,16 +264,11 @@ static long setup_table(uint64_t uop, uint32_t count)
 		return -XEN_EFAULT;
 	if (!guest_range_ok(op.frame_list.addr, (size_t)op.nr_frames * 8))
 		return -XEN_EFAULT;
-	d = lookup(op.dom, true);
-	if (!d)
-		op.status = GNTST_bad_domain;
-	else if (!may_manage(d, CAP_RIGHT_CONTROL))
-		op.status = GNTST_permission_denied;
-	else if (!(gt = table_of(d)) || op.nr_frames > GNT_MAX_FRAMES ||
-		 grow_table(d, gt, op.nr_frames))
+	op.status = target_status(op.dom, CAP_RIGHT_CONTROL, &d);
+	if (op.status == GNTST_okay &&
+	    (!(gt = table_of(d)) || op.nr_frames > GNT_MAX_FRAMES ||
+	     grow_table(d, gt, op.nr_frames)))
 		op.status = GNTST_general_error;
-	else
-		op.status = GNTST_okay;
 	for (uint32_t i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
 		xen_pfn_t mfn = virt_to_maddr(gt->shared[i]) >> PAGE_SHIFT;
 
@@ -283,17 +290,12 @@ static long query_size(uint64_t uop, uint32_t count)
 		return -XEN_EINVAL;
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = lookup(op.dom, true);
-	if (!d) {
-		op.status = GNTST_bad_domain;
-	} else if (!may_manage(d, CAP_RIGHT_QUERY)) {
-		op.status = GNTST_permission_denied;
-	} else if (!(gt = table_of(d))) {
+	op.status = target_status(op.dom, CAP_RIGHT_QUERY, &d);
+	if (op.status == GNTST_okay && !(gt = table_of(d)))
 		op.status = GNTST_general_error;
-	} else {
+	if (op.status == GNTST_okay) {
 		op.nr_frames = gt->nr_frames;
 		op.max_nr_frames = GNT_MAX_FRAMES;
-		op.status = GNTST_okay;
 	}
 	return copy_to_guest(uop, &op, sizeof(op));
 }
@@ -343,13 +345,9 @@ static long get_status_frames(uint64_t uop, uint32_t count)
 		return -XEN_EINVAL;
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = lookup(op.dom, true);
-	if (!d)
-		op.status = GNTST_bad_domain;
-	else if (!may_manage(d, CAP_RIGHT_CONTROL))
-		op.status = GNTST_permission_denied;
-	else
-		op.status = op.nr_frames ? GNTST_general_error : GNTST_okay;
+	op.status = target_status(op.dom, CAP_RIGHT_CONTROL, &d);
+	if (op.status == GNTST_okay && op.nr_frames)
+		op.status = GNTST_general_error;
 	return copy_to_guest(uop + offsetof(struct gnttab_get_status_frames,
 					    status),
 			     &op.status, sizeof(op.status));
