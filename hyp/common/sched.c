@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Which vCPU runs on this CPU: round robin over runnable vCPUs with a
+ * Which vCPU runs on each CPU: round robin over runnable vCPUs with a
  * time slice, vCPUs that block (SCHEDOP_block/poll) leave the run queue
- * until an event or their timer wakes them, and the idle loop runs when
- * nothing can. Switches happen only on the way back to a guest, where the
- * whole guest state is the frame at the top of the vCPU's own stack.
+ * until an event or their timer wakes them, and a CPU's idle loop runs
+ * when nothing can. A CPU picks only vCPUs no other CPU is running.
+ * Switches happen only on the way back to a guest, where the whole guest
+ * state is the frame at the top of the vCPU's own stack. All of it runs
+ * under the hypervisor lock (asm/smp.h).
  */
 #include <lamina/console.h>
 #include <lamina/domain.h>
@@ -15,20 +17,16 @@
 #include <lamina/shutdown.h>
 #include <lamina/timer.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 
-#define TICK_HZ 100
 #define SLICE_TICKS 3 /* 30 ms */
 #define POLL_MAX_PORTS 128
-
-extern char boot_stack_top[];
-
-static bool need_resched;
-static uint64_t slice_start;
 
 bool vcpu_runnable(const struct vcpu *v)
 {
@@ -36,12 +34,23 @@ bool vcpu_runnable(const struct vcpu *v)
 	       v->domain->state == DOMAIN_RUNNING;
 }
 
+/*
+ * An event or timer for v. Running elsewhere: that CPU must pass its
+ * return path to deliver the upcall. Waiting for a CPU: an idle one
+ * takes it, or (as on one CPU) this one gives way at its next exit.
+ */
 void vcpu_wake(struct vcpu *v)
 {
-	if (v->blocked) {
-		v->blocked = false;
-		need_resched = true;
+	bool was_blocked = v->blocked;
+
+	v->blocked = false;
+	if (v->is_running) {
+		if (v->processor != smp_processor_id())
+			smp_send_resched(v->processor);
+		return;
 	}
+	if (vcpu_runnable(v) && !smp_wake_idle_cpu() && was_blocked)
+		this_cpu()->need_resched = true;
 }
 
 /* Every vCPU in a fixed order: domain id, then vCPU id. */
@@ -57,7 +66,7 @@ static struct vcpu *vcpu_at(unsigned int i)
 /* The next runnable vCPU after prev (prev itself last), or NULL. */
 void sched_yield_soon(void)
 {
-	need_resched = true;
+	this_cpu()->need_resched = true;
 }
 
 static struct vcpu *pick_next(const struct vcpu *prev)
@@ -69,44 +78,57 @@ static struct vcpu *pick_next(const struct vcpu *prev)
 	for (unsigned int k = 0; k < NR_SLOTS; k++) {
 		struct vcpu *v = vcpu_at((start + k) % NR_SLOTS);
 
-		if (vcpu_runnable(v))
+		if (vcpu_runnable(v) && (!v->is_running || v == prev))
 			return v;
 	}
 	return NULL;
 }
 
-/* From the timer interrupt: fire vCPU timers, end the current slice. */
+/*
+ * From each CPU's timer interrupt: end the current slice. The boot CPU
+ * also fires vCPU timers and serves the console for all.
+ */
 void sched_tick(void)
 {
+	struct percpu *pc = this_cpu();
+
+	if (current && ticks - pc->slice_start >= SLICE_TICKS)
+		pc->need_resched = true;
+	if (pc->cpu)
+		return;
 	for (unsigned int i = 0; i < NR_SLOTS; i++) {
 		struct vcpu *v = vcpu_at(i);
 
 		if (v && v->running)
 			timer_check_expired(v);
 	}
-	if (current && ticks - slice_start >= SLICE_TICKS)
-		need_resched = true;
 	console_drain_all();
 	console_poll();
 }
 
 static void __attribute__((noreturn)) run(struct vcpu *v)
 {
-	need_resched = false;
-	slice_start = ticks;
+	struct percpu *pc = this_cpu();
+
+	pc->need_resched = false;
+	pc->slice_start = ticks;
+	v->is_running = true;
+	v->processor = pc->cpu;
 	pv_start_vcpu(v);
 }
 
+/* With the hypervisor lock held; dropped only while halted. */
 void idle_loop(void)
 {
 	static bool announced;
+	struct percpu *pc = this_cpu();
 
 	current = NULL;
-	if (!announced && !domains_alive()) {
+	if (!pc->cpu && !announced && !domains_alive()) {
 		announced = true;
 		pr_info("Idle: no domains to run; waiting for domains.\n");
 	}
-	if (opt.idle_exit && !pick_next(NULL) && !domains_alive()) {
+	if (!pc->cpu && opt.idle_exit && !pick_next(NULL) && !domains_alive()) {
 		/* Let the tick run a little first: it shows the timer works. */
 		uint64_t start = ticks;
 		uint64_t t0 = system_time_ns();
@@ -119,13 +141,16 @@ void idle_loop(void)
 		machine_shutdown(SHUTDOWN_POWEROFF);
 	}
 	for (;;) {
-		struct vcpu *v;
+		struct vcpu *v = pick_next(NULL);
 
-		irq_disable();
-		v = pick_next(NULL);
 		if (v)
 			run(v);
+		pc->idle = true;
+		hyp_unlock();
 		safe_halt();
+		irq_disable();
+		hyp_lock();
+		pc->idle = false;
 	}
 }
 
@@ -135,7 +160,7 @@ static void __attribute__((noreturn)) idle_on_boot_stack(void)
 		     "xorl %%ebp, %%ebp\n\t"
 		     "jmp idle_loop"
 		     :
-		     : "r"(boot_stack_top)
+		     : "r"(this_cpu()->idle_stack_top)
 		     : "memory");
 	__builtin_unreachable();
 }
@@ -155,17 +180,20 @@ void scheduler_start(void)
  */
 void schedule(struct cpu_user_regs *regs)
 {
+	struct percpu *pc = this_cpu();
 	struct vcpu *prev = current, *next;
 
-	if (vcpu_runnable(prev) && !need_resched)
+	if (vcpu_runnable(prev) && !pc->need_resched)
 		return;
 	next = pick_next(prev);
 	if (next == prev) {
-		need_resched = false;
-		slice_start = ticks;
+		pc->need_resched = false;
+		pc->slice_start = ticks;
 		return;
 	}
 	pv_save_vcpu(prev, regs);
+	if (prev)
+		prev->is_running = false; /* another CPU may take it now */
 #ifdef CONFIG_DEBUG
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
@@ -232,7 +260,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	(void)a3, (void)a4, (void)a5;
 	switch (cmd) {
 	case SCHEDOP_yield:
-		need_resched = true;
+		this_cpu()->need_resched = true;
 		return 0;
 	case SCHEDOP_block:
 		return sched_block(v);

@@ -19,6 +19,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <asm/smp.h>
 #include <xen/errno.h>
 
 uint64_t *m2p;
@@ -316,7 +317,7 @@ void install_hypervisor_l4_slots(pte_t *l4)
 
 void flush_tlb_local(void)
 {
-	write_cr3(read_cr3());
+	write_cr3_flush(read_cr3());
 }
 
 void pv_mm_init(void)

@@ -12,6 +12,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
+#include <asm/smp.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
@@ -267,7 +268,7 @@ static long set_base(struct vcpu *v, uint64_t mfn, bool user)
 		*slot = mfn;
 	}
 	if (!user)
-		write_cr3(mfn << PAGE_SHIFT);
+		write_cr3_flush(mfn << PAGE_SHIFT);
 	if (old)
 		put_page_and_type(old);
 	return 0;

@@ -8,6 +8,7 @@
 #include <generated/autoconf.h>
 #include <lamina/cap.h>
 #include <lamina/spinlock.h>
+#include <asm/percpu.h>
 #include <xen/vcpu.h>
 #include <xen/xen.h>
 
@@ -28,6 +29,9 @@ struct vcpu {
 	bool polling; /* SCHEDOP_poll: any event of the domain wakes it */
 	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */
 	bool kernel_mode; /* guest kernel (true) or guest user (false) */
+	/* On a CPU now (its state is live there), and which CPU it last had. */
+	bool is_running;
+	unsigned int processor;
 
 	/* Guest state while not on a CPU; the live frame while running. */
 	struct cpu_user_regs regs;
@@ -121,6 +125,6 @@ void console_drain_all(void);
 bool domains_alive(void);
 
 /* The vCPU running on this CPU, NULL in the idle loop. */
-extern struct vcpu *current;
+#define current (this_cpu()->curr)
 
 #endif

@@ -12,6 +12,7 @@ struct hyp_options {
 	bool idle_exit; /* power off once nothing is left to run */
 	uint64_t dom0_mem; /* control-domain memory in bytes, 0 = default */
 	uint64_t max_cpus; /* bring up at most this many pCPUs */
+	bool nosmp; /* the boot CPU only */
 	uint64_t dom0_max_vcpus; /* control-domain vCPUs, 0 = one per CPU */
 	bool trace_hypercalls; /* debug builds: log every hypercall */
 	char test_fault[16]; /* debug builds: raise this exception at boot */
