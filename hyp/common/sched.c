@@ -34,6 +34,12 @@ bool vcpu_runnable(const struct vcpu *v)
 	       v->domain->state == DOMAIN_RUNNING;
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->is_running && v->processor != smp_processor_id())
+		smp_send_resched(v->processor);
+}
+
 /*
  * An event or timer for v. Running elsewhere: that CPU must pass its
  * return path to deliver the upcall. Waiting for a CPU: an idle one
@@ -45,8 +51,7 @@ void vcpu_wake(struct vcpu *v)
 
 	v->blocked = false;
 	if (v->is_running) {
-		if (v->processor != smp_processor_id())
-			smp_send_resched(v->processor);
+		vcpu_kick(v);
 		return;
 	}
 	if (vcpu_runnable(v) && !smp_wake_idle_cpu() && was_blocked)
