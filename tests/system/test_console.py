@@ -96,6 +96,9 @@ def test_console_keys(boot, guests_built):  # noqa: F811
     start = c.key("h", "show this list")
     c.expect(r"^\(lamina\)  key 'q' => list domains and their vCPUs$")
     c.key("q", "list domains and their vCPUs")
+    # Which vCPU each physical CPU runs (QEMU gives two).
+    c.expect(r"^\(lamina\) CPU0: (idle|d[01]v0)$")
+    c.expect(r"^\(lamina\) CPU1: (idle|d[01]v0)$")
     c.expect(r"^\(lamina\) Domain 0 \(control\): running, 8192 pages "
              r"\(max 8192\), 1 vCPU$")
     c.expect(r"^\(lamina\)   vCPU 0: (blocked|runnable) on CPU\d, "
