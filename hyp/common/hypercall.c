@@ -74,15 +74,45 @@ bool hypercall_preempt_check(void)
 	       current->hypercall_regs;
 }
 
+/* The multicall element being run, and the continuation it left. */
+static struct {
+	bool inside, preempted;
+	uint64_t a1, a2;
+} element;
+
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2)
 {
 	struct cpu_user_regs *regs = current->hypercall_regs;
+
+	/* Inside a multicall the batch is continued, not the element. */
+	if (element.inside) {
+		element.preempted = true;
+		element.a1 = a1;
+		element.a2 = a2;
+		return 0;
+	}
 
 	regs->rip -= 2; /* back onto the syscall instruction */
 	regs->rdi = a1;
 	regs->rsi = a2;
 	sched_yield_soon();
 	return nr; /* rax must name the hypercall again */
+}
+
+long hypercall_call_element(unsigned long nr, uint64_t args[6], bool *preempted)
+{
+	long rc;
+
+	element.inside = true;
+	element.preempted = false;
+	rc = hypercall_call(nr, args);
+	element.inside = false;
+	*preempted = element.preempted;
+	if (*preempted) {
+		args[0] = element.a1;
+		args[1] = element.a2;
+	}
+	return rc;
 }
 
 long hypercall_dispatch(struct cpu_user_regs *regs)

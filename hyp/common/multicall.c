@@ -8,6 +8,19 @@
 #include <xen/errno.h>
 #include <xen/xen.h>
 
+/* The element at `at` runs again first, with its continuation's
+ * arguments written over its own. */
+static long continue_at_element(uint64_t at, const struct multicall_entry *e,
+				uint32_t left)
+{
+	uint64_t args_at =
+		at + __builtin_offsetof(struct multicall_entry, args);
+
+	if (copy_to_guest(args_at, e->args, 2 * sizeof(e->args[0])))
+		return -XEN_EFAULT;
+	return hypercall_continue(__HYPERVISOR_multicall, at, left);
+}
+
 long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 		  uint64_t a5)
 {
@@ -38,9 +51,16 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 				      &e.result, sizeof(e.result));
 			return regs->rax;
 		} else {
+			bool preempted;
+
 			in_multicall = true;
-			e.result = hypercall_call(e.op, e.args);
+			e.result = hypercall_call_element(e.op, e.args,
+							  &preempted);
 			in_multicall = false;
+			/* A long element stopped halfway: the batch resumes
+			 * with it and what it has left (as Xen). */
+			if (preempted)
+				return continue_at_element(at, &e, n - i);
 		}
 		if (copy_to_guest(at + __builtin_offsetof(struct multicall_entry,
 							   result),

@@ -18,6 +18,10 @@ long hypercall_call(unsigned long nr, const uint64_t args[5]);
  * guest re-issues hypercall nr with these first two arguments. */
 bool hypercall_preempt_check(void);
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2);
+/* One multicall element; preempted: it left its remaining work in
+ * args[0..1] (its continuation) and must run again. */
+long hypercall_call_element(unsigned long nr, uint64_t args[6],
+			    bool *preempted);
 
 /* Handlers, one per subsystem file. */
 long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
