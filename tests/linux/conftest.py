@@ -26,9 +26,6 @@ LAMINA_MARKS = () if EXPECT == "pass" else (pytest.mark.xfail(
 # What Lamina does not do yet, by test: each an expected failure on Lamina
 # only (Xen must pass them), with the reason. Delete a line when it passes.
 LAMINA_NOT_YET = {
-    "test_two_cpus_online": "the control domain runs one vCPU by default: "
-    "with dom0_max_vcpus=2 Linux brings both up but has been seen to stall "
-    "in cross-CPU calls (soft lockups)",
     "test_grant_map_own_page": "gntdev's pages come from pseudo-physical "
     "space past dom0's memory, which Linux maps 1:1; on Xen those machine "
     "frames are dom0's (Xen allocates it top down), on Lamina they are "

@@ -100,8 +100,8 @@ def test_console_keys(boot, guests_built):  # noqa: F811
     c.expect(r"^\(lamina\) CPU0: (idle|d[01]v0)$")
     c.expect(r"^\(lamina\) CPU1: (idle|d[01]v0)$")
     c.expect(r"^\(lamina\) Domain 0 \(control\): running, 8192 pages "
-             r"\(max 8192\), 1 vCPU$")
-    c.expect(r"^\(lamina\)   vCPU 0: (blocked|runnable) on CPU\d, "
+             r"\(max 8192\), 2 vCPUs$")
+    c.expect(r"^\(lamina\)   vCPU 0: (blocked|runnable|running) on CPU\d, "
              r"kernel mode")
     c.expect(r"^\(lamina\) Domain 1 \(boot\): running, 8192 pages "
              r"\(max 8192\), 1 vCPU$")
@@ -112,7 +112,9 @@ def test_console_keys(boot, guests_built):  # noqa: F811
     c.expect(r"^\(lamina\) Domain 1: 2 ports bound \(2-level\)$")
     c.expect(r"^\(lamina\)   port 2: unbound, for d0, vCPU 0")
     c.key("d", "dump the registers of every vCPU")
-    c.expect(r"^\(lamina\) d0v0: (blocked|runnable) on CPU\d, kernel mode$")
+    # On the other CPU a running vCPU's frame is its last save.
+    c.expect(r"^\(lamina\) d0v0: (blocked|runnable|running) on CPU\d"
+             r"(, frame as last saved)?, kernel mode$")
     c.expect(r"^\(lamina\)   rip e033:ffffffff8[0-9a-f]{7}  rsp e02b:")
     c.expect(r"^\(lamina\) d1v0: ")
     c.key("m", "memory: free frames and heap")

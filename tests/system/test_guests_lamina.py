@@ -15,9 +15,6 @@ from test_guests_xen import (GUEST_ARGS, GUEST_INITRD, guest_names,  # noqa
 import xen_ref
 
 RUN_TIMEOUT = 60
-# Hypervisor options a guest needs on Lamina. smp: on Xen, domain 0 has a
-# vCPU per CPU by default; on Lamina it has one unless asked.
-LAMINA_ARGS = {"smp": "dom0_max_vcpus=2"}
 DEVIATIONS = os.path.join(machine.TOP, "docs", "abi-deviations.md")
 
 
@@ -41,8 +38,8 @@ def test_guest_on_lamina(name, guests_built, boot, tmp_path):
     modules = [module]
     if GUEST_INITRD.get(name):
         modules.append(initrd_file(tmp_path))
-    m = boot(append=f"debug_exit=0xf4 dom0_mem=64M {LAMINA_ARGS.get(name, '')}",
-             modules=modules, mem="256M")
+    m = boot(append="debug_exit=0xf4 dom0_mem=64M", modules=modules,
+             mem="256M")
     rc = m.wait_exit(RUN_TIMEOUT)
     res = xen_ref.parse(m.log)
     allowed = {c for g, c in allowed_failures() if g == name}

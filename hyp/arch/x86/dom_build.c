@@ -23,6 +23,7 @@
 #include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/pv_mm.h>
 #include <asm/time.h>
 #include <xen/errno.h>
@@ -327,14 +328,14 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 }
 
 /*
- * dom0_max_vcpus=N gives the control domain N vCPUs. The default is one
- * (Xen gives one per CPU): with two, Linux boots and brings both up, but
- * has been seen to stall in cross-CPU calls (soft lockups) — being worked
- * on. Boot domains get one.
+ * dom0_max_vcpus=N gives the control domain N vCPUs; by default it gets
+ * one per CPU, as on Xen. (More vCPUs than CPUs: Linux has been seen to
+ * stall in cross-CPU calls — being worked on.) Boot domains get one.
  */
 static unsigned int vcpus_for_domain(bool control)
 {
-	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus : 1;
+	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus :
+					      nr_cpus_online;
 
 	if (!control || !n)
 		return 1;
