@@ -19,7 +19,7 @@ def qemu_binary():
     return path
 
 
-def command(kernel=None, append="", modules=(), mem="512M", smp=1,
+def command(kernel=None, append="", modules=(), mem="512M", smp=2,
             cdrom=None, debug_exit=True, serial="stdio", extra=()):
     """The QEMU argv. modules are "path args" strings, loaded in order as
     multiboot modules (QEMU's -initrd takes them comma-separated)."""

@@ -2,6 +2,7 @@
 /* Domains and vCPUs: creation, lookup, shutdown and crash. */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/sched.h>
 #include <lamina/event.h>
 #include <lamina/grant_table.h>
 #include <lamina/heap.h>
@@ -94,6 +95,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		return;
 	d->state = DOMAIN_SHUTDOWN;
 	d->shutdown_reason = reason;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_kick(d->vcpu[i]); /* stop it on the other CPUs */
 	console_drain_ring(d); /* its last words first */
 	grant_table_release_mappings(d); /* granters get their pages back */
 	evtchn_fifo_destroy(d); /* its control blocks and event array too */

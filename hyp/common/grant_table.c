@@ -26,6 +26,7 @@
 #include <lamina/string.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <asm/smp.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
@@ -521,7 +522,8 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 		return GNTST_general_error;
 	if (new_addr)
 		pv_update_entry(ld, new_l1, new_index, 0, false);
-	flush_tlb_local();
+	/* No CPU may keep the granter's frame once the grant is released. */
+	flush_tlb_domain(ld);
 	unpin(rd->grant_table, map->ref, map->flags & GNTMAP_readonly);
 	map->flags = 0;
 	return GNTST_okay;
@@ -554,7 +556,7 @@ void grant_table_release_mappings(struct domain *d)
 		unpin(rgt, map->ref, map->flags & GNTMAP_readonly);
 		map->flags = 0;
 	}
-	flush_tlb_local();
+	flush_tlb_domain(d);
 }
 
 /* ---- copy ------------------------------------------------------------ */

@@ -41,7 +41,7 @@ static const char *domain_state_name(const struct domain *d)
 
 static const char *vcpu_state_name(const struct vcpu *v)
 {
-	if (v == current)
+	if (v->is_running)
 		return "running";
 	if (!v->running)
 		return "down";
@@ -50,9 +50,23 @@ static const char *vcpu_state_name(const struct vcpu *v)
 	return "runnable";
 }
 
+/* Which vCPU each physical CPU runs. */
+static void dump_cpus(void)
+{
+	for (unsigned int c = 0; c < nr_cpus_online; c++) {
+		const struct vcpu *v = percpu[c].curr;
+
+		if (v)
+			out("CPU%u: d%uv%u\n", c, v->domain->domid, v->vcpu_id);
+		else
+			out("CPU%u: idle\n", c);
+	}
+}
+
 static void dump_domains(const struct cpu_user_regs *regs)
 {
 	(void)regs;
+	dump_cpus();
 	for (unsigned int id = 0; id < CONFIG_MAX_DOMAINS; id++) {
 		const struct domain *d = domains[id];
 
@@ -72,8 +86,8 @@ static void dump_domains(const struct cpu_user_regs *regs)
 
 			if (!v)
 				continue;
-			out("  vCPU %u: %s, %s mode, upcall pending %u mask %u\n",
-			    i, vcpu_state_name(v),
+			out("  vCPU %u: %s on CPU%u, %s mode, upcall pending %u mask %u\n",
+			    i, vcpu_state_name(v), v->processor,
 			    v->kernel_mode ? "kernel" : "user",
 			    v->vcpu_info->evtchn_upcall_pending,
 			    v->vcpu_info->evtchn_upcall_mask);
@@ -116,8 +130,9 @@ static void dump_vcpu(const struct vcpu *v, const struct cpu_user_regs *regs)
 			note = ", frame as last saved";
 		}
 	}
-	out("d%uv%u: %s%s, %s mode\n", v->domain->domid, v->vcpu_id,
-	    vcpu_state_name(v), note, v->kernel_mode ? "kernel" : "user");
+	out("d%uv%u: %s on CPU%u%s, %s mode\n", v->domain->domid, v->vcpu_id,
+	    vcpu_state_name(v), v->processor, note,
+	    v->kernel_mode ? "kernel" : "user");
 	dump_frame(frame);
 	out("  kernel L4 mfn %#lx  user L4 mfn %#lx  fs %#lx  gs %#lx/%#lx\n",
 	    (unsigned long)v->kernel_l4_mfn, (unsigned long)v->user_l4_mfn,

@@ -22,6 +22,7 @@ static const struct cmdline_option options[] = {
 			 "control-domain vCPUs"),
 	CMDLINE_UINT_OPT("maxcpus", opt.max_cpus, 1, CONFIG_NR_CPUS,
 			 "use at most this many CPUs"),
+	CMDLINE_BOOL_OPT("nosmp", opt.nosmp, "use the boot CPU only"),
 	CMDLINE_UINT_OPT("debug_exit", opt.debug_exit_port, 0, 0xffff,
 			 "QEMU isa-debug-exit port for exit statuses"),
 	CMDLINE_STRING_OPT(

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Which vCPU runs on this CPU, the mechanism: vCPUs that block
+ * Which vCPU runs on each CPU, the mechanism: vCPUs that block
  * (SCHEDOP_block/poll) leave the run queue until an event or their timer
- * wakes them, the idle loop runs when nothing can, and the policy
- * (sched_credit.c) chooses. Switches happen only on the way back to a
- * guest, where the whole guest state is the frame at the top of the
- * vCPU's own stack.
+ * wakes them, a CPU's idle loop runs when nothing can, and the policy
+ * (sched_credit.c) chooses, never a vCPU another CPU is running. Switches
+ * happen only on the way back to a guest, where the whole guest state is
+ * the frame at the top of the vCPU's own stack. All of it runs under the
+ * hypervisor lock (asm/smp.h).
  */
 #include <lamina/console.h>
 #include <lamina/domain.h>
@@ -18,18 +19,15 @@
 #include <lamina/shutdown.h>
 #include <lamina/timer.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 
-#define TICK_HZ 100
 #define POLL_MAX_PORTS 128
-
-extern char boot_stack_top[];
-
-static bool need_resched;
 
 bool vcpu_runnable(const struct vcpu *v)
 {
@@ -37,58 +35,89 @@ bool vcpu_runnable(const struct vcpu *v)
 	       v->domain->state == DOMAIN_RUNNING;
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->is_running && v->processor != smp_processor_id())
+		smp_send_resched(v->processor);
+}
+
+/*
+ * An event or timer for v. Running elsewhere: that CPU must pass its
+ * return path to deliver the upcall. Waiting for a CPU: an idle one
+ * takes it, or (as on one CPU) this one gives way at its next exit.
+ */
 void vcpu_wake(struct vcpu *v)
 {
-	if (v->blocked) {
-		v->blocked = false;
-		if (sched_credit_wake(v))
-			need_resched = true;
+	bool was_blocked = v->blocked;
+
+	v->blocked = false;
+	if (v->is_running) {
+		vcpu_kick(v);
+		return;
 	}
+	if (!was_blocked || !vcpu_runnable(v))
+		return;
+	/* The policy queues it (BOOST); an idle CPU takes it, or the CPU it
+	 * last ran on gives way if the policy says it should. */
+	if (sched_credit_wake(v) && !smp_wake_idle_cpu())
+		smp_send_resched(v->processor);
 }
 
 void sched_yield_soon(void)
 {
-	need_resched = true;
+	this_cpu()->need_resched = true;
 }
 
-/* What the policy runs next on this CPU (the boot CPU), or NULL. */
+/* What the policy runs next on this CPU, or NULL. */
 static struct vcpu *pick_next(struct vcpu *prev)
 {
-	return sched_credit_pick(0, prev);
+	return sched_credit_pick(smp_processor_id(), prev);
 }
 
-/* From the timer interrupt: fire vCPU timers, end the current slice. */
+/*
+ * From each CPU's timer interrupt: end the current slice. The boot CPU
+ * also fires vCPU timers and serves the console for all.
+ */
 void sched_tick(void)
 {
+	struct percpu *pc = this_cpu();
+
+	if (sched_credit_tick(pc->cpu, current))
+		pc->need_resched = true;
+	if (pc->cpu)
+		return;
 	for (unsigned int i = 0; i < NR_VCPU_SLOTS; i++) {
 		struct vcpu *v = vcpu_at(i);
 
 		if (v && v->running)
 			timer_check_expired(v);
 	}
-	if (sched_credit_tick(0, current))
-		need_resched = true;
 	console_drain_all();
 	console_poll();
 }
 
 static void __attribute__((noreturn)) run(struct vcpu *v)
 {
-	need_resched = false;
+	struct percpu *pc = this_cpu();
+
+	/* The policy marked v running here when it picked it. */
+	pc->need_resched = false;
 	pv_start_vcpu(v);
 }
 
+/* With the hypervisor lock held; dropped only while halted. */
 void idle_loop(void)
 {
 	static bool announced;
+	struct percpu *pc = this_cpu();
 
 	current = NULL;
-	if (!announced && !domains_alive()) {
+	if (!pc->cpu && !announced && !domains_alive()) {
 		announced = true;
 		pr_info("Idle: no domains to run; waiting for domains.\n");
 	}
 	/* No domain left running means no vCPU left to pick. */
-	if (opt.idle_exit && !domains_alive()) {
+	if (!pc->cpu && opt.idle_exit && !domains_alive()) {
 		/* Let the tick run a little first: it shows the timer works. */
 		uint64_t start = ticks;
 		uint64_t t0 = system_time_ns();
@@ -101,13 +130,16 @@ void idle_loop(void)
 		machine_shutdown(SHUTDOWN_POWEROFF);
 	}
 	for (;;) {
-		struct vcpu *v;
+		struct vcpu *v = pick_next(NULL);
 
-		irq_disable();
-		v = pick_next(NULL);
 		if (v)
 			run(v);
+		pc->idle = true;
+		hyp_unlock();
 		safe_halt();
+		irq_disable();
+		hyp_lock();
+		pc->idle = false;
 	}
 }
 
@@ -117,7 +149,7 @@ static void __attribute__((noreturn)) idle_on_boot_stack(void)
 		     "xorl %%ebp, %%ebp\n\t"
 		     "jmp idle_loop"
 		     :
-		     : "r"(boot_stack_top)
+		     : "r"(this_cpu()->idle_stack_top)
 		     : "memory");
 	__builtin_unreachable();
 }
@@ -126,8 +158,9 @@ void scheduler_start(void)
 {
 	struct vcpu *v;
 
-	sched_credit_cpu_online(0);
+	sched_credit_cpu_online(smp_processor_id());
 	v = pick_next(NULL);
+
 	if (v)
 		run(v);
 	idle_loop();
@@ -139,22 +172,25 @@ void scheduler_start(void)
  */
 void schedule(struct cpu_user_regs *regs)
 {
+	struct percpu *pc = this_cpu();
 	struct vcpu *prev = current, *next;
 
-	if (vcpu_runnable(prev) && !need_resched)
+	if (vcpu_runnable(prev) && !pc->need_resched)
 		return;
 	next = pick_next(prev);
 	if (next == prev) {
-		need_resched = false;
+		pc->need_resched = false;
 		return;
 	}
 	pv_save_vcpu(prev, regs);
+	if (prev)
+		prev->is_running = false; /* another CPU may take it now */
 #ifdef CONFIG_DEBUG
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
 			prev ? prev->domain->domid : -1,
-			prev ? (int)prev->vcpu_id : -1,
-			(unsigned long)regs->rip, (unsigned long)regs->rsp,
+			prev ? (int)prev->vcpu_id : -1, (unsigned long)regs->rip,
+			(unsigned long)regs->rsp,
 			next ? next->domain->domid : -1,
 			next ? (int)next->vcpu_id : -1,
 			next ? (unsigned long)next->regs.rip : 0,
@@ -210,7 +246,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	switch (cmd) {
 	case SCHEDOP_yield:
 		sched_credit_yield(v);
-		need_resched = true;
+		this_cpu()->need_resched = true;
 		return 0;
 	case SCHEDOP_block:
 		return sched_block(v);

@@ -92,6 +92,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
 	case VCPUOP_down:
 		/* The vCPU stops at its next exit; its state is kept. */
 		v->running = false;
+		vcpu_kick(v);
 		return 0;
 	case VCPUOP_is_up:
 		return v->running;

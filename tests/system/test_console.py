@@ -55,10 +55,10 @@ class Console:
         return self.seen
 
 
-def boot_echo_beside_ctlwait(boot, built):
+def boot_echo_beside_ctlwait(boot, built, **kw):
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
              modules=[guest(built, "ctlwait", "wait=1"),
-                      guest(built, "echo")], mem="256M")
+                      guest(built, "echo")], mem="256M", **kw)
     c = Console(m)
     # As Xen at the end of boot: input starts on domain 0.
     c.expect(announced("DOM0"))
@@ -96,10 +96,14 @@ def test_console_keys(boot, guests_built):  # noqa: F811
     start = c.key("h", "show this list")
     c.expect(r"^\(lamina\)  key 'q' => list domains and their vCPUs$")
     c.key("q", "list domains and their vCPUs")
+    # Which vCPU each physical CPU runs (QEMU gives two).
+    c.expect(r"^\(lamina\) CPU0: (idle|d[01]v0)$")
+    c.expect(r"^\(lamina\) CPU1: (idle|d[01]v0)$")
     # dom0_mem without max: may grow, as on Xen.
     c.expect(r"^\(lamina\) Domain 0 \(control\): running, 8192 pages "
-             r"\(no max\), 1 vCPU$")
-    c.expect(r"^\(lamina\)   vCPU 0: (blocked|runnable), kernel mode")
+             r"\(no max\), 2 vCPUs$")
+    c.expect(r"^\(lamina\)   vCPU 0: (blocked|runnable|running) on CPU\d, "
+             r"kernel mode")
     c.expect(r"^\(lamina\) Domain 1 \(boot\): running, 8192 pages "
              r"\(max 8192\), 1 vCPU$")
     c.key("e", "dump event-channel state")
@@ -109,7 +113,9 @@ def test_console_keys(boot, guests_built):  # noqa: F811
     c.expect(r"^\(lamina\) Domain 1: 2 ports bound \(2-level\)$")
     c.expect(r"^\(lamina\)   port 2: unbound, for d0, vCPU 0")
     c.key("d", "dump the registers of every vCPU")
-    c.expect(r"^\(lamina\) d0v0: (blocked|runnable), kernel mode$")
+    # On the other CPU a running vCPU's frame is its last save.
+    c.expect(r"^\(lamina\) d0v0: (blocked|runnable|running) on CPU\d"
+             r"(, frame as last saved)?, kernel mode$")
     c.expect(r"^\(lamina\)   rip e033:ffffffff8[0-9a-f]{7}  rsp e02b:")
     c.expect(r"^\(lamina\) d1v0: ")
     c.key("m", "memory: free frames and heap")
@@ -128,17 +134,20 @@ def test_console_keys(boot, guests_built):  # noqa: F811
 
 
 def test_registers_of_a_running_vcpu(boot, guests_built):  # noqa: F811
-    m, c = boot_echo_beside_ctlwait(boot, guests_built)
+    # One CPU: the keys are served on CPU0, and only a vCPU interrupted
+    # there has a live frame to show (another CPU's is its last save).
+    m, c = boot_echo_beside_ctlwait(boot, guests_built, smp=1)
     c.switch_to("DOM1")
     c.type_line("spin")  # domain 1 now polls: always runnable
     c.switch_to("Lamina")
     c.key("d", "dump the registers of every vCPU")
     # The key interrupted a guest: its live frame is the one shown.
-    c.expect(r"^\(lamina\) d[01]v0: running, interrupted by this key, "
-             r"kernel mode$")
+    c.expect(r"^\(lamina\) d[01]v0: running on CPU0, interrupted by this "
+             r"key, kernel mode$")
     c.key("q", "list domains and their vCPUs")
     c.expect(r"^\(lamina\) Domain 1 \(boot\)")
-    c.expect(r"^\(lamina\)   vCPU 0: (running|runnable), kernel mode")
+    c.expect(r"^\(lamina\)   vCPU 0: (running|runnable) on CPU\d, "
+             r"kernel mode")
     c.switch_to("DOM0")
     c.switch_to("DOM1")
     c.type_line("stop")

@@ -20,7 +20,8 @@ def test_grants_between_domains(boot, guests_built):  # noqa: F811
     m = boot(append="debug_exit=0xf4 dom0_mem=32M "
                     "boot_domains=1:32M,2:32M,3:32M",
              modules=[guest(guests_built, "ctlwait") + " wait=3"] +
-             [f"{peer} role={ROLES[d]}" for d in (1, 2, 3)], mem="512M")
+             [f"{peer} role={ROLES[d]}" for d in (1, 2, 3)], mem="512M",
+             smp=1)  # ctlwait's ordering: see test_boot_domains.CTLWAIT_SMP
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     for domid in ROLES:

@@ -40,8 +40,10 @@ def boot_spinners(boot, built, domains):
     spec = ",".join(f"{i + 1}:32M{extra}" for i, extra in enumerate(domains))
     mods = [guest(built, "ctlwait") + f" wait={len(domains)}"]
     mods += [guest(built, "spinner") + f" secs={SPIN_SECS}"] * len(domains)
+    # One CPU for all: weights and caps share out a contended CPU (with a
+    # CPU each, every spinner would simply get all of its own).
     return boot(append=f"debug_exit=0xf4 dom0_mem=32M boot_domains={spec}",
-                modules=mods, mem="512M")
+                modules=mods, mem="512M", smp=1)
 
 
 def wait_samples(m, domids):

@@ -16,6 +16,7 @@
 #include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/time.h>
 
 #define LAPIC_ID 0x020
@@ -23,6 +24,8 @@
 #define LAPIC_TPR 0x080
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
+#define LAPIC_ICR_LOW 0x300
+#define LAPIC_ICR_HIGH 0x310
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
@@ -36,6 +39,10 @@
 #define SVR_ENABLE (1u << 8)
 #define APIC_BASE_ENABLE (1u << 11)
 #define TIMER_DIVIDE_16 0x3
+#define ICR_BUSY (1u << 12)
+#define ICR_ASSERT (1u << 14)
+#define ICR_INIT (5u << 8)
+#define ICR_STARTUP (6u << 8)
 
 #define IOAPIC_REGSEL 0x00
 #define IOAPIC_WINDOW 0x10
@@ -87,34 +94,84 @@ static void spurious_interrupt(struct cpu_user_regs *regs)
 	(void)regs; /* no EOI for spurious vectors, by the SDM */
 }
 
-void lapic_init(void)
+static uint64_t lapic_base(void)
 {
-	uint64_t base = acpi.lapic_address ? acpi.lapic_address : 0xfee00000;
+	return acpi.lapic_address ? acpi.lapic_address : 0xfee00000;
+}
 
-	wrmsr(MSR_APIC_BASE, (base & ~0xfffULL) | APIC_BASE_ENABLE |
+/* This CPU's LAPIC: enabled, accepting everything, local inputs masked. */
+static void lapic_setup_local(void)
+{
+	wrmsr(MSR_APIC_BASE, (lapic_base() & ~0xfffULL) | APIC_BASE_ENABLE |
 				     (rdmsr(MSR_APIC_BASE) & (1u << 8)));
-	lapic = ioremap(base, PAGE_SIZE);
-	BUG_ON(!lapic);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
-	irq_set_handler(VECTOR_SPURIOUS, spurious_interrupt);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+}
+
+void lapic_init_ap(void)
+{
+	lapic_setup_local();
+}
+
+void lapic_init(void)
+{
+	uint64_t base = lapic_base();
+
+	lapic = ioremap(base, PAGE_SIZE);
+	BUG_ON(!lapic);
+	irq_set_handler(VECTOR_SPURIOUS, spurious_interrupt);
+	lapic_setup_local();
 	pr_info("LAPIC: id %u, version %#x, at %#lx\n", lapic_id(),
 		lapic_read(LAPIC_VERSION) & 0xff, (unsigned long)base);
 }
 
+/* Each CPU has a tick; the boot CPU's counts time. */
 static void timer_interrupt(struct cpu_user_regs *regs)
 {
 	(void)regs;
-	ticks++;
+	if (!smp_processor_id())
+		ticks++;
 	lapic_eoi();
 	sched_tick();
 }
 
 uint64_t lapic_timer_hz;
+
+static void icr_wait(void)
+{
+	for (unsigned int i = 0;
+	     i < 1000000 && (lapic_read(LAPIC_ICR_LOW) & ICR_BUSY); i++)
+		cpu_relax();
+}
+
+static void icr_send(uint32_t apic_id, uint32_t low)
+{
+	icr_wait();
+	lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
+	lapic_write(LAPIC_ICR_LOW, low);
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	icr_send(apic_id, ICR_ASSERT | vector);
+}
+
+/* INIT, then two start-up IPIs, with the delays the SDM asks for. */
+void lapic_start_ap(uint32_t apic_id, uint64_t start_addr)
+{
+	icr_send(apic_id, ICR_INIT | ICR_ASSERT);
+	udelay_tsc(10000);
+	for (int i = 0; i < 2; i++) {
+		icr_send(apic_id, ICR_STARTUP | ICR_ASSERT |
+					  (uint32_t)(start_addr >> 12));
+		udelay_tsc(200);
+	}
+	icr_wait();
+}
 
 void lapic_count_begin(void)
 {

@@ -21,10 +21,10 @@
 #include <lamina/printk.h>
 #include <lamina/sched_credit.h>
 #include <lamina/string.h>
-#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/dom_build.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/pv_mm.h>
 #include <asm/time.h>
 #include <xen/errno.h>
@@ -355,19 +355,14 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 
 /*
  * dom0_max_vcpus=N gives the control domain N vCPUs; by default it gets
- * one per CPU the firmware lists (as Xen), maxcpus= bounding it. Boot
- * domains get one.
+ * one per CPU online, as on Xen. Boot domains get one.
  */
 static unsigned int vcpus_for_domain(bool control)
 {
-	unsigned int n = opt.dom0_max_vcpus;
+	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus :
+					      nr_cpus_online;
 
-	if (!n) {
-		n = acpi.nr_cpus ? acpi.nr_cpus : 1;
-		if (opt.max_cpus && n > opt.max_cpus)
-			n = opt.max_cpus;
-	}
-	if (!control)
+	if (!control || !n)
 		return 1;
 	return n > MAX_VIRT_CPUS ? MAX_VIRT_CPUS : n;
 }

@@ -5,6 +5,7 @@
  * guest builds the same frame by hand. The frame is the ABI's struct
  * cpu_user_regs up to ss (asm/regs.h).
  */
+#include <generated/autoconf.h>
 #include <asm/desc.h>
 
 	.macro SAVE_GPRS
@@ -43,12 +44,23 @@
 	popq %rdi
 	.endm
 
-/* Switch to the vCPU's stack and build the entry frame a syscall lacks. */
-	.macro SYSCALL_FRAME cs
-	movq %rsp, syscall_guest_rsp(%rip)
-	movq syscall_stack_top(%rip), %rsp
+/*
+ * syscall leaves no free register and no stack, so each CPU enters
+ * through its own stub (its LSTAR/CSTAR) that knows its slot in
+ * syscall_slots: the running vCPU's stack top and a scratch word for the
+ * guest's rsp. The stub switches stacks and starts the frame.
+ */
+	.macro SYSCALL_STUB cpu, target
+	.balign 32
+	movq %rsp, syscall_slots + 16 * \cpu + 8(%rip)
+	movq syscall_slots + 16 * \cpu(%rip), %rsp
 	pushq $FLAT_SS
-	pushq syscall_guest_rsp(%rip)
+	pushq syscall_slots + 16 * \cpu + 8(%rip)
+	jmp \target
+	.endm
+
+/* The rest of the entry frame a syscall lacks (ss and rsp are pushed). */
+	.macro SYSCALL_FRAME cs
 	pushq %r11 /* rflags */
 	pushq $\cs
 	pushq %rcx /* rip */
@@ -88,9 +100,11 @@ common_entry:
 	/* Keep the frame-pointer chain readable for backtraces. */
 	movq %rsp, %rbp
 	call do_entry
+	testl %eax, %eax /* handled without the lock (TLB shootdown) */
+	jnz 1f
 	testb $3, 8 * 17(%rsp) /* cs: back to a guest? */
 	jnz return_to_guest
-	RESTORE_GPRS
+1:	RESTORE_GPRS
 	addq $8, %rsp /* error code and vector */
 	iretq
 
@@ -99,7 +113,23 @@ common_entry:
  * from guest user mode. SFMASK cleared IF, so nothing interrupts us before
  * we are on the hypervisor stack.
  */
-	.globl syscall_entry
+	.globl syscall_stubs
+	.balign 32
+syscall_stubs:
+	.set n, 0
+	.rept CONFIG_NR_CPUS
+	SYSCALL_STUB n, syscall_entry
+	.set n, n + 1
+	.endr
+	.globl syscall32_stubs
+	.balign 32
+syscall32_stubs:
+	.set n, 0
+	.rept CONFIG_NR_CPUS
+	SYSCALL_STUB n, syscall32_entry
+	.set n, n + 1
+	.endr
+
 syscall_entry:
 	SYSCALL_FRAME FLAT_CS
 	xorl %ebp, %ebp
@@ -122,7 +152,6 @@ return_to_guest:
 	iretq
 
 /* A 32-bit (compatibility mode) syscall: not supported, the guest dies. */
-	.globl syscall32_entry
 syscall32_entry:
 	SYSCALL_FRAME FLAT_CS32
 	movq %rsp, %rdi
@@ -136,9 +165,7 @@ enter_guest_frame:
 	jmp return_to_guest
 
 	.data
-	.balign 8
-	.globl syscall_stack_top
-syscall_stack_top:
-	.quad 0
-syscall_guest_rsp:
-	.quad 0
+	.balign 16
+	.globl syscall_slots
+syscall_slots:
+	.skip 16 * CONFIG_NR_CPUS

@@ -18,6 +18,7 @@
 #include <asm/pv.h>
 #include <asm/pv_emulate.h>
 #include <asm/pv_ptwr.h>
+#include <asm/smp.h>
 #include <lamina/sched.h>
 #include <lamina/timer.h>
 #include <asm/traps.h>
@@ -42,19 +43,23 @@
 #define RFLAGS_VIF (1UL << 19)
 #define RFLAGS_VIP (1UL << 20)
 
-extern char syscall_entry[], syscall32_entry[];
-extern uint64_t syscall_stack_top;
+/* entry.S: one syscall stub per CPU, 32 bytes apart, and their slots. */
+extern char syscall_stubs[], syscall32_stubs[];
+extern struct {
+	uint64_t stack_top, guest_rsp;
+} syscall_slots[CONFIG_NR_CPUS];
+#define SYSCALL_STUB_SIZE 32
 void enter_guest_frame(struct cpu_user_regs *frame) __attribute__((noreturn));
 void tss_set_rsp0(uint64_t rsp0);
 
-struct vcpu *current;
-
 void pv_cpu_init(void)
 {
+	unsigned int cpu = smp_processor_id();
+
 	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
 				((uint64_t)HYP_CS << 32));
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_CSTAR, (uint64_t)syscall32_entry);
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
+	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
 	wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT |
 				  RFLAGS_AC);
@@ -74,7 +79,7 @@ static void load_guest_cr3(struct vcpu *v)
 	uint64_t mfn = v->kernel_mode || !v->user_l4_mfn ? v->kernel_l4_mfn :
 							   v->user_l4_mfn;
 
-	write_cr3(mfn << PAGE_SHIFT);
+	write_cr3_flush(mfn << PAGE_SHIFT);
 }
 
 /*
@@ -148,7 +153,7 @@ void pv_start_vcpu(struct vcpu *v)
 	struct cpu_user_regs *frame;
 
 	current = v;
-	syscall_stack_top = hyp_stack_top(v);
+	syscall_slots[smp_processor_id()].stack_top = hyp_stack_top(v);
 	tss_set_rsp0(hyp_stack_top(v));
 	load_guest_cr3(v);
 	pv_load_gdt(v);
@@ -194,8 +199,7 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 		frame[n++] = error_code;
 	frame[n++] = regs->rip;
 	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-	frame[n++] = (regs->rflags & ~RFLAGS_IF) |
-		     (saved_mask ? 0 : RFLAGS_IF);
+	frame[n++] = (regs->rflags & ~RFLAGS_IF) | (saved_mask ? 0 : RFLAGS_IF);
 	frame[n++] = regs->rsp;
 	frame[n++] = regs->ss;
 	rsp -= n * sizeof(uint64_t);
@@ -207,8 +211,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	regs->cs = FLAT_CS;
 	regs->ss = FLAT_SS;
 	regs->rsp = rsp;
-	regs->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT |
-			  RFLAGS_TF);
+	regs->rflags &=
+		~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
 	return true;
 }
 
@@ -225,7 +229,8 @@ static void dump_guest_state(struct vcpu *v, const struct cpu_user_regs *r)
 	       v->domain->domid, r->r8, r->r9, r->r10, r->r11);
 	if (!copy_from_guest(stack, r->rsp, sizeof(stack)))
 		for (unsigned int i = 0; i < 8; i += 4)
-			printk(LOG_ERR, "d%u: stack %016lx %016lx %016lx %016lx\n",
+			printk(LOG_ERR,
+			       "d%u: stack %016lx %016lx %016lx %016lx\n",
 			       v->domain->domid, stack[i], stack[i + 1],
 			       stack[i + 2], stack[i + 3]);
 }
@@ -315,8 +320,10 @@ static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
 
 void do_syscall(struct cpu_user_regs *regs)
 {
-	struct vcpu *v = current;
+	struct vcpu *v;
 
+	hyp_lock();
+	v = current;
 	if (!v->kernel_mode) {
 		bounce_user_syscall(v, regs);
 		return;
@@ -333,7 +340,9 @@ void do_syscall(struct cpu_user_regs *regs)
 void do_syscall32(struct cpu_user_regs *regs)
 {
 	(void)regs;
-	domain_crash(current->domain, "32-bit syscall (compat mode unsupported)");
+	hyp_lock();
+	domain_crash(current->domain,
+		     "32-bit syscall (compat mode unsupported)");
 }
 
 long do_iret(struct cpu_user_regs *regs)
@@ -347,7 +356,8 @@ long do_iret(struct cpu_user_regs *regs)
 	}
 	if ((ctx.cs & 3) == 3) {
 		if (!v->user_l4_mfn) {
-			domain_crash(v->domain, "iret to user without a user L4");
+			domain_crash(v->domain,
+				     "iret to user without a user L4");
 			return -XEN_EINVAL;
 		}
 		toggle_guest_mode(v);
@@ -402,4 +412,5 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 		domain_crash(v->domain, "return to a non-canonical address");
 	}
 	sanitize_frame(regs);
+	hyp_unlock(); /* interrupts stay off until the iretq */
 }

@@ -19,6 +19,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <asm/smp.h>
 #include <xen/errno.h>
 
 uint64_t *m2p;
@@ -77,7 +78,9 @@ void put_page(uint64_t mfn)
 	BUG_ON(!(f->count_info & PGC_COUNT_MASK));
 	f->count_info--;
 	if (!(f->count_info & PGC_COUNT_MASK)) {
-		/* Last reference gone: the frame goes back to the allocator. */
+		/* Last reference gone: the frame goes back to the allocator,
+		 * once no CPU can still reach it through a stale mapping. */
+		flush_tlb_stale();
 		f->owner = FRAME_OWNER_NONE;
 		f->count_info = 0;
 		free_hyp_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);
@@ -159,6 +162,7 @@ static void put_entry_refs(int level, unsigned int index, pte_t e)
 		return;
 	if (level == 4 && l4_slot_is_hypervisor(index))
 		return;
+	tlb_note_mapping_dropped();
 	if (level == 1 && frame_is_iomem(mfn))
 		return; /* I/O memory holds no references */
 	if (level == 1 && !(e & _PAGE_RW))
@@ -222,7 +226,14 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 		f->type_info++;
 		return 0;
 	}
-	/* First use as this type: a page table must validate first. */
+	/*
+	 * First use as this type. Unless it becomes writable, another CPU
+	 * must not keep writing through a mapping that is gone from the
+	 * tables but not from its TLB: flush those that may.
+	 */
+	if (type != PGT_WRITABLE)
+		flush_tlb_stale();
+	/* A page table must validate first. */
 	f->type_info = type | 1;
 	if (level_of(type)) {
 		rc = validate(d, mfn, level_of(type));
@@ -316,7 +327,7 @@ void install_hypervisor_l4_slots(pte_t *l4)
 
 void flush_tlb_local(void)
 {
-	write_cr3(read_cr3());
+	write_cr3_flush(read_cr3());
 }
 
 void pv_mm_init(void)

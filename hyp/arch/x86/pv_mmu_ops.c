@@ -12,6 +12,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
+#include <asm/smp.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
@@ -192,14 +193,15 @@ static long flush_by_flags(uint64_t va, uint64_t flags)
 	/* A vCPU mask pointer must at least be readable. */
 	if (mask_ptr && copy_from_guest(&mask, mask_ptr, sizeof(mask)))
 		return -XEN_EFAULT;
-	switch (flags & UVMF_FLUSHTYPE_MASK) {
-	case UVMF_TLB_FLUSH:
+	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_NONE)
+		return 0;
+	/* Any vCPU beyond this one: every CPU running the domain flushes. */
+	if (mask_ptr || (flags & UVMF_ALL))
+		flush_tlb_domain(current->domain);
+	else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
 		flush_tlb_local();
-		break;
-	case UVMF_INVLPG:
+	else
 		invlpg(va);
-		break;
-	}
 	return 0;
 }
 
@@ -267,7 +269,7 @@ static long set_base(struct vcpu *v, uint64_t mfn, bool user)
 		*slot = mfn;
 	}
 	if (!user)
-		write_cr3(mfn << PAGE_SHIFT);
+		write_cr3_flush(mfn << PAGE_SHIFT);
 	if (old)
 		put_page_and_type(old);
 	return 0;
@@ -310,15 +312,18 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_NEW_USER_BASEPTR:
 		return set_base(v, mfn, true);
 	case MMUEXT_TLB_FLUSH_LOCAL:
-	case MMUEXT_TLB_FLUSH_MULTI:
-	case MMUEXT_TLB_FLUSH_ALL:
 		flush_tlb_local();
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_MULTI:
-	case MMUEXT_INVLPG_ALL:
 		if (guest_range_ok(op->arg1.linear_addr, 1))
 			invlpg(op->arg1.linear_addr);
+		return 0;
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL:
+		/* Other CPUs flush whole: a shootdown costs an IPI anyway. */
+		flush_tlb_domain(d);
 		return 0;
 	case MMUEXT_SET_LDT:
 		return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);

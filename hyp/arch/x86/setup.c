@@ -19,14 +19,13 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/serial.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/traps.h>
 #include <asm/dom_build.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <lamina/sched.h>
-
-#define TICK_HZ 100
 
 static const char *mem_type_name(uint32_t type)
 {
@@ -218,6 +217,8 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 
 	cpu_identify();
 	desc_init();
+	/* Held through boot; APs wait for it before they pick vCPUs. */
+	hyp_lock();
 	print_boot_info();
 	mm_boot_init();
 	paging_init();
@@ -233,6 +234,7 @@ void start_hypervisor(uint32_t magic, uint64_t info)
 	pr_info("LAPIC timer: %lu kHz (bus clock / 16), tick at %d Hz\n",
 		(unsigned long)(lapic_timer_hz / 1000), TICK_HZ);
 	irq_enable();
+	smp_boot_cpus();
 
 #ifdef CONFIG_DEBUG
 	if (opt.test_fault[0])

@@ -15,6 +15,7 @@
 #include <asm/regs.h>
 #include <asm/traps.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 #include <asm/uaccess.h>
 
 static const char *const exception_names[32] = {
@@ -117,23 +118,48 @@ static void clear_debug_status(void)
 	asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
 }
 
-void do_entry(struct cpu_user_regs *regs)
+static void handle_interrupt(struct cpu_user_regs *regs, unsigned int vector)
+{
+	if (irq_handlers[vector])
+		irq_handlers[vector](regs);
+	else
+		pr_warn("unexpected interrupt vector %u\n", vector);
+}
+
+/*
+ * Nonzero: return straight to the interrupted code (a TLB shootdown,
+ * served without the hypervisor lock). Otherwise an entry from a guest
+ * holds the lock until return_to_guest lets it go; an interrupt of the
+ * idle loop takes it only for its handler.
+ */
+int do_entry(struct cpu_user_regs *regs)
 {
 	unsigned int vector = regs->entry_vector;
+	bool from_guest = regs_from_guest(regs);
 
+	if (vector == VECTOR_FLUSH) {
+		handle_interrupt(regs, vector);
+		return 1;
+	}
+	if (from_guest)
+		hyp_lock();
 	if (vector < 32) {
-		if (regs_from_guest(regs))
+		if (from_guest)
 			pv_guest_exception(regs);
 		else if (vector == 1)
 			clear_debug_status(); /* a guest watchpoint we touched */
 		else if (!fixup_guest_access(regs))
 			fatal_exception(regs);
-		return;
+		return 0;
 	}
-	if (irq_handlers[vector])
-		irq_handlers[vector](regs);
-	else
-		pr_warn("unexpected interrupt vector %u\n", vector);
+	if (from_guest || hyp_lock_held()) {
+		handle_interrupt(regs, vector);
+		return 0;
+	}
+	hyp_lock();
+	handle_interrupt(regs, vector);
+	hyp_unlock();
+	return 0;
 }
 
 #ifdef CONFIG_DEBUG

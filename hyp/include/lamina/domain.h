@@ -11,6 +11,7 @@
 #include <lamina/cpumask.h>
 #include <lamina/sched_credit.h>
 #include <lamina/spinlock.h>
+#include <asm/percpu.h>
 #include <xen/vcpu.h>
 #include <xen/xen.h>
 
@@ -32,7 +33,6 @@ struct vcpu {
 	bool polling; /* SCHEDOP_poll: any event of the domain wakes it */
 	uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout, 0 = none */
 	bool kernel_mode; /* guest kernel (true) or guest user (false) */
-
 	/* Scheduling: where it runs, where it may run, the policy's state. */
 	unsigned int processor; /* the CPU it runs or last ran on */
 	bool is_running; /* on a CPU now (set and cleared by the policy) */
@@ -150,6 +150,6 @@ void console_drain_all(void);
 bool domains_alive(void);
 
 /* The vCPU running on this CPU, NULL in the idle loop. */
-extern struct vcpu *current;
+#define current (this_cpu()->curr)
 
 #endif

@@ -14,6 +14,7 @@ struct hyp_options {
 	/* Control-domain memory and its bounds (Xen's dom0_mem list). */
 	struct cmdline_mem dom0_mem;
 	uint64_t max_cpus; /* bring up at most this many pCPUs */
+	bool nosmp; /* the boot CPU only */
 	uint64_t dom0_max_vcpus; /* control-domain vCPUs, 0 = one per CPU */
 	bool trace_hypercalls; /* debug builds: log every hypercall */
 	char test_fault[16]; /* debug builds: raise this exception at boot */

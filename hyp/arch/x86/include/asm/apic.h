@@ -6,6 +6,11 @@
 
 void pic_disable(void);
 void lapic_init(void);
+/* An AP's own LAPIC, after the boot CPU's lapic_init(). */
+void lapic_init_ap(void);
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+/* INIT-SIPI-SIPI: the AP starts in real mode at start_addr (page aligned). */
+void lapic_start_ap(uint32_t apic_id, uint64_t start_addr);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void ioapic_init(void);

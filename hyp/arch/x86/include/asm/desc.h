@@ -30,7 +30,10 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+struct percpu;
 void desc_init(void);
+/* A CPU's GDT, TSS (rsp0 = stack0) and the IDT, loaded on that CPU. */
+void desc_init_cpu(struct percpu *pc, uint64_t stack0);
 void tss_set_rsp0(uint64_t rsp0);
 /* Guest descriptors below HYP_GDT_FIRST_ENTRY (already validated). */
 void gdt_set_guest_entries(unsigned int first, const uint64_t *d,

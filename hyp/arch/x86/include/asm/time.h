@@ -10,6 +10,8 @@ struct time_scale {
 	uint32_t mul;
 };
 
+#define TICK_HZ 100 /* every CPU's LAPIC timer */
+
 extern uint64_t tsc_khz;
 extern volatile uint64_t ticks;
 

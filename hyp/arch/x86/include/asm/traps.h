@@ -8,7 +8,7 @@
 /* Stacks are aligned to this size, which bounds a backtrace's walk. */
 #define STACK_WALK_LIMIT 0x4000
 
-void do_entry(struct cpu_user_regs *regs);
+int do_entry(struct cpu_user_regs *regs);
 void dump_registers(const struct cpu_user_regs *regs);
 void print_address(const char *what, uint64_t addr);
 const char *exception_name(unsigned int vector);
