@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "linux_xen.h"
@@ -14,14 +15,19 @@
 
 #define WAIT_MS 5000
 
-/* Wait until the device reports `port` pending, then unmask it. */
+/*
+ * Wait until the device reports `port` pending. Every port read is
+ * unmasked again, also those read along with `port`: one left masked
+ * would never report its next event.
+ */
 static void expect_event(int fd, uint32_t port)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint32_t got[8];
+	bool seen = false;
 	ssize_t n;
 
-	for (;;) {
+	while (!seen) {
 		int rc = poll(&p, 1, WAIT_MS);
 
 		if (rc == 0) {
@@ -38,8 +44,7 @@ static void expect_event(int fd, uint32_t port)
 			if (write(fd, &got[i], sizeof(got[i])) !=
 			    (ssize_t)sizeof(got[i]))
 				lamtest_fail("unmask port %u", got[i]);
-			if (got[i] == port)
-				return;
+			seen |= got[i] == port;
 		}
 	}
 }

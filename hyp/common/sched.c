@@ -48,7 +48,7 @@ void vcpu_kick(struct vcpu *v)
  */
 void vcpu_wake(struct vcpu *v)
 {
-	bool was_blocked = v->blocked;
+	bool was_blocked = v->blocked, preempt;
 
 	v->blocked = false;
 	if (v->is_running) {
@@ -57,10 +57,11 @@ void vcpu_wake(struct vcpu *v)
 	}
 	if (!was_blocked || !vcpu_runnable(v))
 		return;
-	/* The policy queues it (BOOST); an idle CPU takes it, or the CPU it
-	 * last ran on gives way if the policy says it should. */
-	if (sched_credit_wake(v) && !smp_wake_idle_cpu())
-		smp_send_resched(v->processor);
+	/* The policy queues it (BOOST); an idle CPU takes it, or else the
+	 * CPU it last ran on gives way if the policy says it should. */
+	preempt = sched_credit_wake(v);
+	if (!smp_wake_idle_cpu() && preempt)
+		smp_preempt(v->processor);
 }
 
 void sched_yield_soon(void)

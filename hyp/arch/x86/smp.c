@@ -95,6 +95,12 @@ void smp_send_resched(unsigned int cpu)
 		lapic_send_ipi(percpu[cpu].apic_id, VECTOR_RESCHED);
 }
 
+void smp_preempt(unsigned int cpu)
+{
+	percpu[cpu].need_resched = true;
+	smp_send_resched(cpu);
+}
+
 bool smp_wake_idle_cpu(void)
 {
 	for (unsigned int c = 0; c < nr_cpus_online; c++) {

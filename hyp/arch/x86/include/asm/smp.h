@@ -25,6 +25,8 @@ bool hyp_lock_held(void);
 
 /* Make CPU cpu pass through the scheduler soon (wake it if idle). */
 void smp_send_resched(unsigned int cpu);
+/* cpu must pick again at its next return to a guest (a preemption). */
+void smp_preempt(unsigned int cpu);
 /* Wake one idle CPU, if any; false when every CPU is busy. */
 bool smp_wake_idle_cpu(void);
 /* Handlers for the IPI vectors. */
