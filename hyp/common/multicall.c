@@ -33,17 +33,26 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 
 			do_iret(regs);
 			e.result = regs->rax;
-			copy_to_guest(at + __builtin_offsetof(
-						   struct multicall_entry, result),
-				      &e.result, sizeof(e.result));
+			copy_to_guest(
+				at + __builtin_offsetof(struct multicall_entry,
+							result),
+				&e.result, sizeof(e.result));
 			return regs->rax;
 		} else {
+			/* An element runs whole: with no hypercall frame it
+			 * cannot leave a continuation of its own, which would
+			 * rewrite the multicall's frame. The batch itself is
+			 * preemptible between elements. */
+			struct cpu_user_regs *regs = current->hypercall_regs;
+
 			in_multicall = true;
+			current->hypercall_regs = NULL;
 			e.result = hypercall_call(e.op, e.args);
+			current->hypercall_regs = regs;
 			in_multicall = false;
 		}
-		if (copy_to_guest(at + __builtin_offsetof(struct multicall_entry,
-							   result),
+		if (copy_to_guest(at + __builtin_offsetof(
+					       struct multicall_entry, result),
 				  &e.result, sizeof(e.result)))
 			return -XEN_EFAULT;
 		/* The guest died mid-batch: stop. */
