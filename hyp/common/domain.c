@@ -10,6 +10,7 @@
 #include <lamina/shutdown.h>
 #include <lamina/string.h>
 #include <xen/sched.h>
+#include <asm/xstate.h>
 
 struct domain *domains[CONFIG_MAX_DOMAINS];
 
@@ -56,7 +57,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	if (!v)
 		return NULL;
 	v->hyp_stack = alloc_hyp_pages(HYP_STACK_ORDER);
-	if (!v->hyp_stack) {
+	if (!v->hyp_stack || fpu_vcpu_init(v)) {
+		if (v->hyp_stack)
+			free_hyp_pages(v->hyp_stack, HYP_STACK_ORDER);
 		kfree(v);
 		return NULL;
 	}
@@ -65,7 +68,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->vcpu_id = id;
 	v->kernel_mode = true;
 	v->runstate.state = RUNSTATE_offline;
-	v->cr4 = 0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
+	v->cr4 =
+		0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->vcpu_info->evtchn_upcall_mask = 1; /* events start masked */
 	d->vcpu[id] = v;
@@ -76,8 +80,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 
 static const char *shutdown_reason_name(unsigned int reason)
 {
-	static const char *const names[] = { "poweroff", "reboot", "suspend",
-					     "crash", "watchdog", "soft_reset" };
+	static const char *const names[] = { "poweroff", "reboot",
+					     "suspend",	 "crash",
+					     "watchdog", "soft_reset" };
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] :
 							   "unknown";

@@ -19,6 +19,9 @@ RUN_TIMEOUT = 60
 # Guests that want a command line or an initrd module on Xen.
 GUEST_ARGS = {"startinfo": "startinfo-cmdline a=1 b=two"}
 GUEST_INITRD = {"startinfo": True}
+# Hypervisor options a guest needs, the same on Xen and Lamina: failsafe
+# runs a second vCPU beside the first on the one CPU.
+GUEST_HYP_ARGS = {"failsafe": "dom0_max_vcpus=2"}
 
 
 def guest_names():
@@ -66,8 +69,9 @@ def test_guest_passes_on_xen(name, guests_built, xen_image, tmp_path):
     elf = os.path.join(guests_built, f"{name}.elf")
     initrd = initrd_file(tmp_path) if GUEST_INITRD.get(name) else None
     start = time.monotonic()
+    xen_args = f"{xen_ref.XEN_ARGS} {GUEST_HYP_ARGS.get(name, '')}".strip()
     log = xen_ref.boot(elf, GUEST_ARGS.get(name, ""), RUN_TIMEOUT,
-                       initrd=initrd, build=machine.BUILD)
+                       initrd=initrd, xen_args=xen_args, build=machine.BUILD)
     took = time.monotonic() - start
     res = xen_ref.parse(log)
     failed = {k: v for k, v in res["checks"].items() if v != "ok"}

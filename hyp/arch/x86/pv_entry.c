@@ -22,6 +22,7 @@
 #include <lamina/timer.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
+#include <asm/xstate.h>
 #include <xen/errno.h>
 
 #define MSR_STAR 0xc0000081
@@ -51,17 +52,18 @@ struct vcpu *current;
 
 void pv_cpu_init(void)
 {
-	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
-				((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_STAR,
+	      ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HYP_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_entry);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
-	wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT |
-				  RFLAGS_AC);
+	wrmsr(MSR_SFMASK,
+	      RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* Guests use SSE: let them (FXSAVE-format state, SIMD exceptions). */
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	write_cr0((read_cr0() | (1UL << 1) | (1UL << 5)) & ~(1UL << 2));
+	xstate_cpu_init();
 }
 
 static uint64_t hyp_stack_top(const struct vcpu *v)
@@ -91,40 +93,15 @@ void toggle_guest_mode(struct vcpu *v)
 	load_guest_cr3(v);
 }
 
-static void fpu_save(struct vcpu *v)
-{
-	v->fpu_ts = read_cr0() & CR0_TS;
-	asm volatile("clts; fxsave64 %0" : "=m"(v->fpu));
-	v->fpu_initialised = true;
-}
-
-static void fpu_restore(struct vcpu *v)
-{
-	asm volatile("clts");
-	if (v->fpu_initialised)
-		asm volatile("fxrstor64 %0" : : "m"(v->fpu));
-	else
-		asm volatile("fninit");
-	if (v->fpu_ts)
-		write_cr0(read_cr0() | CR0_TS);
-}
-
-void load_guest_selectors(const uint16_t sel[4]);
+int load_guest_selectors(const uint16_t sel[4]);
 
 /* The data selectors a guest loaded stay its own across vCPU switches. */
 static void save_selectors(struct vcpu *v)
 {
-	asm volatile("movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
-		     : "=m"(v->regs.ds), "=m"(v->regs.es), "=m"(v->regs.fs),
-		       "=m"(v->regs.gs));
-}
-
-static void restore_selectors(const struct vcpu *v)
-{
-	const uint16_t sel[4] = { v->regs.ds, v->regs.es, v->regs.fs,
-				  v->regs.gs };
-
-	load_guest_selectors(sel);
+	asm volatile(
+		"movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
+		: "=m"(v->regs.ds), "=m"(v->regs.es), "=m"(v->regs.fs),
+		  "=m"(v->regs.gs));
 }
 
 void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
@@ -138,9 +115,15 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 						       RUNSTATE_runnable);
 }
 
+static void failsafe_bounce(struct vcpu *v, struct cpu_user_regs *regs,
+			    const uint16_t sel[4]);
+
 void pv_start_vcpu(struct vcpu *v)
 {
+	const uint16_t sel[4] = { v->regs.ds, v->regs.es, v->regs.fs,
+				  v->regs.gs };
 	struct cpu_user_regs *frame;
+	bool replaced;
 
 	current = v;
 	syscall_stack_top = hyp_stack_top(v);
@@ -149,7 +132,7 @@ void pv_start_vcpu(struct vcpu *v)
 	pv_load_gdt(v);
 	pv_load_ldt(v);
 	/* Selectors first (loading one resets a base), then the bases. */
-	restore_selectors(v);
+	replaced = load_guest_selectors(sel);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	wrmsr(MSR_GS_BASE, v->gs_base_kernel);
 	wrmsr(MSR_KERNEL_GS_BASE, v->gs_base_user);
@@ -158,14 +141,22 @@ void pv_start_vcpu(struct vcpu *v)
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
 	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
 	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);
+	if (replaced)
+		failsafe_bounce(v, frame, sel);
 	enter_guest_frame(frame);
 }
 
-bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
-	       bool has_error, uint32_t error_code, bool mask_events)
+/*
+ * The bounce frame on the guest kernel stack, lowest address first: rcx,
+ * r11, the extra words (an error code; the failsafe callback's ds, es, fs,
+ * gs), rip, cs, rflags, rsp, ss.
+ */
+static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+			 uint64_t handler, const uint64_t *extra,
+			 unsigned int nr_extra, bool mask_events)
 {
 	struct vcpu_info *vi = v->vcpu_info;
-	uint64_t frame[8], rsp, cs = regs->cs;
+	uint64_t frame[11], rsp, cs = regs->cs;
 	uint8_t saved_mask = vi->evtchn_upcall_mask;
 	unsigned int n = 0;
 
@@ -179,15 +170,13 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 		rsp = v->kernel_sp;
 	}
 	rsp &= ~0xfUL;
-	/* Lowest address first: rcx, r11, [error], rip, cs, rflags, rsp, ss */
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
-	if (has_error)
-		frame[n++] = error_code;
+	for (unsigned int i = 0; i < nr_extra; i++)
+		frame[n++] = extra[i];
 	frame[n++] = regs->rip;
 	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-	frame[n++] = (regs->rflags & ~RFLAGS_IF) |
-		     (saved_mask ? 0 : RFLAGS_IF);
+	frame[n++] = (regs->rflags & ~RFLAGS_IF) | (saved_mask ? 0 : RFLAGS_IF);
 	frame[n++] = regs->rsp;
 	frame[n++] = regs->ss;
 	rsp -= n * sizeof(uint64_t);
@@ -199,9 +188,34 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	regs->cs = FLAT_CS;
 	regs->ss = FLAT_SS;
 	regs->rsp = rsp;
-	regs->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT |
-			  RFLAGS_TF);
+	regs->rflags &=
+		~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
 	return true;
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       bool has_error, uint32_t error_code, bool mask_events)
+{
+	uint64_t error = error_code;
+
+	return bounce_frame(v, regs, handler, &error, has_error, mask_events);
+}
+
+/*
+ * As Xen: a data selector that no longer loads when v is switched back in
+ * (its LDT or GDT entry went away) was replaced by the null selector; the
+ * guest hears of it through its failsafe callback, whose frame carries the
+ * selectors v had. Without a failsafe callback (or a writable kernel
+ * stack) the domain dies.
+ */
+static void failsafe_bounce(struct vcpu *v, struct cpu_user_regs *regs,
+			    const uint16_t sel[4])
+{
+	const uint64_t old[4] = { sel[0], sel[1], sel[2], sel[3] };
+
+	if (!bounce_frame(v, regs, v->failsafe_callback, old, 4,
+			  v->failsafe_masks_events))
+		domain_crash(v->domain, "bad data selector, no failsafe frame");
 }
 
 /* What a developer needs to find the guest's fault: registers, stack. */
@@ -217,14 +231,15 @@ static void dump_guest_state(struct vcpu *v, const struct cpu_user_regs *r)
 	       v->domain->domid, r->r8, r->r9, r->r10, r->r11);
 	if (!copy_from_guest(stack, r->rsp, sizeof(stack)))
 		for (unsigned int i = 0; i < 8; i += 4)
-			printk(LOG_ERR, "d%u: stack %016lx %016lx %016lx %016lx\n",
+			printk(LOG_ERR,
+			       "d%u: stack %016lx %016lx %016lx %016lx\n",
 			       v->domain->domid, stack[i], stack[i + 1],
 			       stack[i + 2], stack[i + 3]);
 }
 
-static void bounce_or_crash(struct vcpu *v, struct cpu_user_regs *regs,
-			    unsigned int vector, bool has_error,
-			    uint32_t error_code)
+void pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs,
+			 unsigned int vector, bool has_error,
+			 uint32_t error_code)
 {
 	const struct trap_info *ti = &v->traps[vector];
 
@@ -284,11 +299,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 
 		if (ti->address && TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3)) {
 			regs->rip += 2; /* past "int $n" */
-			bounce_or_crash(v, regs, n & 0xff, false, 0);
+			pv_inject_exception(v, regs, n & 0xff, false, 0);
 			return;
 		}
 	}
-	bounce_or_crash(v, regs, vector, vector_has_error(vector), error_code);
+	pv_inject_exception(v, regs, vector, vector_has_error(vector),
+			    error_code);
 	/* #NM reaches the guest only while its TS is set; as Xen, the
 	 * virtual TS is cleared with the bounce. */
 	if (vector == 7)
@@ -301,7 +317,7 @@ static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
 	if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
 		       v->syscall_masks_events)) {
 		/* No handler: as a real CPU would, #UD in user mode. */
-		bounce_or_crash(v, regs, 6, false, 0);
+		pv_inject_exception(v, regs, 6, false, 0);
 	}
 }
 
@@ -325,7 +341,8 @@ void do_syscall(struct cpu_user_regs *regs)
 void do_syscall32(struct cpu_user_regs *regs)
 {
 	(void)regs;
-	domain_crash(current->domain, "32-bit syscall (compat mode unsupported)");
+	domain_crash(current->domain,
+		     "32-bit syscall (compat mode unsupported)");
 }
 
 long do_iret(struct cpu_user_regs *regs)
@@ -339,7 +356,8 @@ long do_iret(struct cpu_user_regs *regs)
 	}
 	if ((ctx.cs & 3) == 3) {
 		if (!v->user_l4_mfn) {
-			domain_crash(v->domain, "iret to user without a user L4");
+			domain_crash(v->domain,
+				     "iret to user without a user L4");
 			return -XEN_EINVAL;
 		}
 		toggle_guest_mode(v);
