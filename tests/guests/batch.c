@@ -3,7 +3,8 @@
  * batch: long batches are preemptible. A timer set just before a large
  * multicall fires while the batch is still running: its upcall sees some
  * but not all results written, and the batch still completes in full.
- * A large mmu_update batch reports every element in *done.
+ * A large mmu_update batch reports every element in *done, also as an
+ * element of a multicall.
  */
 #include <libpv/event.h>
 #include <libpv/hypercall.h>
@@ -60,32 +61,65 @@ static void test_multicall_preempted(void)
 	info("results written when the timer upcall ran: %lu of %u",
 	     written_at_upcall, CALLS);
 	CHECK("upcall_during_batch",
-	      written_at_upcall > 0 && written_at_upcall < CALLS,
-	      "%lu of %u", written_at_upcall, CALLS);
+	      written_at_upcall > 0 && written_at_upcall < CALLS, "%lu of %u",
+	      written_at_upcall, CALLS);
+}
+
+#define REQS 5000
+static struct mmu_update reqs[REQS];
+
+/* REQS updates that write one PTE of a fresh page with its own value. */
+static unsigned long *prepare_same_pte_updates(void)
+{
+	unsigned long *page = page_alloc();
+	uint64_t ma;
+	pte_t *pte = pt_lookup((unsigned long)page, 1, &ma);
+
+	for (unsigned int i = 0; i < REQS; i++) {
+		reqs[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
+		reqs[i].val = *pte; /* the same entry again: no change */
+	}
+	return page;
 }
 
 static void test_mmu_update_done(void)
 {
-	static struct mmu_update reqs[5000];
-	unsigned long *page = page_alloc();
-	uint64_t ma;
-	pte_t *pte = pt_lookup((unsigned long)page, 1, &ma);
+	unsigned long *page = prepare_same_pte_updates();
 	unsigned int done = 0;
 	long rc;
 
-	for (unsigned int i = 0; i < 5000; i++) {
-		reqs[i].ptr = ma | MMU_NORMAL_PT_UPDATE;
-		reqs[i].val = *pte; /* the same entry again: no change */
-	}
-	rc = hyp_mmu_update(reqs, 5000, &done, DOMID_SELF);
+	rc = hyp_mmu_update(reqs, REQS, &done, DOMID_SELF);
 	CHECK_EQ("mmu_update_long_rc", rc, 0);
-	CHECK_EQ("mmu_update_long_done", done, 5000);
+	CHECK_EQ("mmu_update_long_done", done, REQS);
 	page[0] = 7;
 	CHECK_EQ("mapping_intact", page[0], 7);
+}
+
+/* A long batch as one element of a multicall: it runs whole (regression:
+ * its own continuation rewrote the multicall's frame). */
+static void test_long_batch_in_multicall(void)
+{
+	struct multicall_entry mc[2] = {
+		{ .op = __HYPERVISOR_mmu_update,
+		  .args = { (unsigned long)reqs, REQS, 0, DOMID_SELF } },
+		{ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+	};
+	unsigned int done = 0;
+	long rc;
+
+	prepare_same_pte_updates();
+	mc[0].args[2] = (unsigned long)&done;
+	mc[0].result = mc[1].result = UNSET;
+	rc = hyp_multicall(mc, 2);
+	CHECK_EQ("multicall_long_element_rc", rc, 0);
+	CHECK_EQ("multicall_long_element_result", mc[0].result, 0);
+	CHECK_EQ("multicall_long_element_done", done, REQS);
+	CHECK_EQ("multicall_after_long_element", mc[1].result, 4 << 16 | 17);
 }
 
 void test_main(void)
 {
 	test_multicall_preempted();
 	test_mmu_update_done();
+	test_long_batch_in_multicall();
 }
