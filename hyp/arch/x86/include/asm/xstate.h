@@ -31,7 +31,7 @@ int fpu_vcpu_init(struct vcpu *v);
 /* Off the CPU and back: the FPU state, the virtual TS and XCR0. */
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
-/* The guest's xsetbv (XCR0 only): 0, or false = #GP(0) to the guest. */
+/* The guest's xsetbv: true if taken, false for #GP(0) (XCR0 only). */
 bool fpu_set_xcr0(struct vcpu *v, uint32_t index, uint64_t value);
 
 #endif
