@@ -70,13 +70,19 @@ upcall_entry:
 syscall_entry:
 	STUB VEC_SYSCALL, 0
 
-/* The failsafe frame also holds ds, es, fs, gs after r11: drop them. */
+/*
+ * The failsafe frame also holds ds, es, fs, gs after r11: keep them in
+ * failsafe_selectors (for trap hooks) and drop them from the stack.
+ */
 	.globl failsafe_entry
 	.balign 16
 failsafe_entry:
 	popq %rcx
 	popq %r11
-	addq $32, %rsp
+	popq failsafe_selectors(%rip)
+	popq failsafe_selectors+8(%rip)
+	popq failsafe_selectors+16(%rip)
+	popq failsafe_selectors+24(%rip)
 	pushq $0
 	pushq $VEC_FAILSAFE
 	jmp entry_common

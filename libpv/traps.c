@@ -15,6 +15,7 @@
 #define NR_HOOKS 259
 
 volatile struct trap_record last_trap;
+volatile uint64_t failsafe_selectors[4];
 static trap_hook_t hooks[NR_HOOKS];
 
 struct extable_entry {

@@ -10,6 +10,11 @@ import shutil
 DEBUG_EXIT_PORT = 0xF4
 EXIT_POWEROFF = (0x10 << 1) | 1
 EXIT_PANIC = (0x11 << 1) | 1
+# The CPU the tests run on: qemu64 plus XSAVE and AVX/AVX2, which QEMU 7.2's
+# TCG emulates without warnings, so FPU state is saved with XSAVE (leaf 0xD
+# offers x87|SSE|AVX). NO_XSAVE_CPU_MODEL is the FXSAVE-only machine.
+CPU_MODEL = "qemu64,+xsave,+xsaveopt,+avx,+avx2"
+NO_XSAVE_CPU_MODEL = "qemu64"
 
 
 def qemu_binary():
@@ -20,7 +25,8 @@ def qemu_binary():
 
 
 def command(kernel=None, append="", modules=(), mem="512M", smp=2,
-            cdrom=None, debug_exit=True, serial="stdio", extra=()):
+            cdrom=None, debug_exit=True, serial="stdio", cpu=CPU_MODEL,
+            extra=()):
     """The QEMU argv. modules are "path args" strings, loaded in order as
     multiboot modules (QEMU's -initrd takes them comma-separated)."""
     argv = [qemu_binary(), "-machine", "pc", "-m", str(mem),
@@ -30,6 +36,8 @@ def command(kernel=None, append="", modules=(), mem="512M", smp=2,
         argv += ["-monitor", "none"]
     if os.path.exists("/dev/kvm") and os.environ.get("LAMINA_KVM") == "1":
         argv += ["-enable-kvm", "-cpu", "host"]
+    else:
+        argv += ["-cpu", cpu]
     if debug_exit:
         argv += ["-device",
                  f"isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=0x04"]

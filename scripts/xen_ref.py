@@ -130,13 +130,14 @@ def parse(log):
 
 
 def boot(guest_elf, args="", timeout=60, initrd=None, xen_args=XEN_ARGS,
-         build=None, mem="512M"):
+         build=None, mem="512M", smp=None):
     """Boot guest_elf as dom0 of Xen 4.17; return the serial log (str)."""
     xen = fetch(build)
     module = f"{os.path.abspath(guest_elf)} {args}".strip()
     modules = [module] + ([os.path.abspath(initrd)] if initrd else [])
+    extra = {} if smp is None else {"smp": smp}
     argv = qemu.command(kernel=xen, append=xen_args, modules=modules,
-                        mem=mem, debug_exit=False)
+                        mem=mem, debug_exit=False, **extra)
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     chunks = []

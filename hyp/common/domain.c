@@ -12,6 +12,7 @@
 #include <lamina/shutdown.h>
 #include <lamina/string.h>
 #include <xen/sched.h>
+#include <asm/xstate.h>
 
 struct domain *domains[CONFIG_MAX_DOMAINS];
 
@@ -59,7 +60,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	if (!v)
 		return NULL;
 	v->hyp_stack = alloc_hyp_pages(HYP_STACK_ORDER);
-	if (!v->hyp_stack) {
+	if (!v->hyp_stack || fpu_vcpu_init(v)) {
+		if (v->hyp_stack)
+			free_hyp_pages(v->hyp_stack, HYP_STACK_ORDER);
 		kfree(v);
 		return NULL;
 	}

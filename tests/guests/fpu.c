@@ -21,9 +21,10 @@
 #include <xen/sched.h>
 #include <xen/version.h>
 
+#include "regs_asm.h"
+
 #define CR0_TS (1UL << 3)
 #define MS 1000000ULL
-#define UNMAPPED_VA 0x1000UL
 
 /* What the FILL sequence loads: the x87 control word, a few x87 stack
  * values, MXCSR and the sixteen XMM registers. */
@@ -73,9 +74,6 @@ struct fxarea {
 		"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", \
 		"xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)",  \
 		"st(6)", "st(7)", "memory", "cc"
-/* Everything a hypercall or an exception may change, besides r12/r13. */
-#define CALL_CLOBBERS \
-	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"
 
 static struct fpu_pattern patterns[4];
 static struct fxarea want[4], got;
@@ -131,24 +129,14 @@ static void check_state(const char *name, unsigned int n)
 	CHECK(name, !why, "%s differs", why);
 }
 
-/*
- * Load pattern n, make hypercall nr with cmd as its first argument (the
- * second is NULL), then save the FPU into `got`.
- */
+DEFINE_FILL_HYPERCALL_SAVE(fpu_hypercall, struct fpu_pattern, struct fxarea,
+			   FILL, SAVE, FPU_CLOBBERS)
+
+/* Load pattern n, make hypercall nr(cmd, NULL), save the FPU into `got`. */
 static void fill_hypercall_save(unsigned int n, unsigned int nr,
 				unsigned long cmd)
 {
-	register struct fpu_pattern *p asm("r12") = &patterns[n];
-	register struct fxarea *s asm("r13") = &got;
-	register char *stub asm("r14") = hypercall_page + 32 * nr;
-	register unsigned long c asm("r15") = cmd;
-
-	asm volatile(FILL "mov %%r15, %%rdi\n\t"
-			  "xor %%esi, %%esi\n\t"
-			  "call *%%r14\n\t" SAVE
-		     :
-		     : "r"(p), "r"(s), "r"(stub), "r"(c)
-		     : CALL_CLOBBERS, FPU_CLOBBERS);
+	fpu_hypercall(&patterns[n], &got, nr, cmd);
 }
 
 static void test_hypercall(void)
@@ -157,22 +145,12 @@ static void test_hypercall(void)
 	check_state("state_survives_hypercall", 0);
 }
 
+DEFINE_FILL_EXCEPTIONS_SAVE(fpu_exceptions, struct fpu_pattern, struct fxarea,
+			    FILL, SAVE, FPU_CLOBBERS)
+
 static void test_exceptions(void)
 {
-	register struct fpu_pattern *p asm("r12") = &patterns[1];
-	register struct fxarea *s asm("r13") = &got;
-	unsigned long before = last_trap.count;
-
-	/* #UD, int3 and #PF, each bounced to the guest and resumed. */
-	asm volatile(FILL "1: ud2\n\t"
-			  "2: int3\n\t"
-			  "mov %[va], %%rax\n\t"
-			  "3: mov (%%rax), %%rax\n\t"
-			  "4:\n\t" SAVE EXTABLE(1b, 2b) EXTABLE(3b, 4b)
-		     :
-		     : "r"(p), "r"(s), [va] "i"(UNMAPPED_VA)
-		     : CALL_CLOBBERS, FPU_CLOBBERS);
-	CHECK_EQ("exceptions_taken", last_trap.count - before, 3);
+	CHECK_EQ("exceptions_taken", fpu_exceptions(&patterns[1], &got), 3);
 	check_state("state_survives_exceptions", 1);
 }
 

@@ -13,25 +13,11 @@
 #include <libpv/test.h>
 #include <xen/sched.h>
 
+#include "selectors.h"
+
 #define FLAT_DATA 0x00cff2000000ffffUL
 #define LDT_SEL1 ((1 << 3) | 4 | 3)
 #define ROUNDS 300
-
-static unsigned int read_fs(void)
-{
-	unsigned int fs;
-
-	asm volatile("mov %%fs, %0" : "=r"(fs));
-	return fs & 0xffff;
-}
-
-static unsigned int read_es(void)
-{
-	unsigned int es;
-
-	asm volatile("mov %%es, %0" : "=r"(es));
-	return es & 0xffff;
-}
 
 void test_main(void)
 {
@@ -54,8 +40,10 @@ void test_main(void)
 	 * the control domain one at a time (VIRQ_DOM_EXC events coalesce). */
 	for (unsigned int i = 0; i < (ldt ? ROUNDS : 2 * ROUNDS); i++) {
 		hyp_sched_op(SCHEDOP_yield, NULL);
-		changed += read_fs() != want || read_es() != want;
+		changed += READ_SELECTOR(fs) != want ||
+			   READ_SELECTOR(es) != want;
 	}
 	CHECK_EQ("selectors_kept", changed, 0);
-	info("fs 0x%x es 0x%x after the yields", read_fs(), read_es());
+	info("fs 0x%x es 0x%x after the yields", READ_SELECTOR(fs),
+	     READ_SELECTOR(es));
 }

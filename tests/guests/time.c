@@ -87,6 +87,11 @@ static void test_timers(void)
 	uint64_t start, woke;
 	long rc;
 
+	/* Xen gives a PV vCPU a 10 ms periodic VIRQ_TIMER from the start;
+	 * without stopping it, a periodic tick can look like the one-shot
+	 * timer under test firing early. */
+	CHECK_EQ("stop_periodic_timer",
+		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
 	rc = evtchn_bind_virq(VIRQ_TIMER, 0, &port);
 	CHECK_EQ("bind_virq_timer", rc, 0);
 	if (rc)

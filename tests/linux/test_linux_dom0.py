@@ -79,6 +79,18 @@ def test_dmesg_clean(dom0):
     assert "xen:events: Using FIFO-based ABI" in out
 
 
+def test_fpu_uses_xsave(dom0):
+    """With the tests' CPU model (XSAVE, AVX) the kernel switches its tasks'
+    FPU state with XSAVE for x87|SSE|AVX, as on Xen 4.17."""
+    out = dom0.shell.check("dmesg", timeout=60)
+    assert re.search(r"x86/fpu: Enabled xstate features 0x7, context size "
+                     r"is 832 bytes", out), \
+        "\n".join(l for l in out.splitlines() if "fpu" in l)
+    cpuinfo = dom0.shell.check("grep -m1 ^flags /proc/cpuinfo")
+    for flag in ("xsave", "avx"):
+        assert re.search(rf"\b{flag}\b", cpuinfo), cpuinfo
+
+
 CLOCK_RX = re.compile(r"^LAMTEST clock ok mono=([\d.]+) real=([\d.]+) ", re.M)
 
 

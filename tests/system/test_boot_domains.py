@@ -114,6 +114,20 @@ def test_control_domain_maps_a_foreign_frame(boot, guests_built):  # noqa: F811
     assert rc == qemu.EXIT_POWEROFF, m.tail()
 
 
+def check_both_domains(m, check):
+    """Domains 1 and 2 each reached DONE with `check` passed and no
+    failure; then the control domain powered the machine off."""
+    rc = m.wait_exit(TIMEOUT)
+    res = per_domain_results(m.log)
+    for domid in (1, 2):
+        r = res.get(domid)
+        if not r or r["done"] is None:
+            m.fail(f"no DONE line from domain {domid}")
+        if r["checks"].get(check) != "ok" or r["done"][1]:
+            m.fail(f"domain {domid}: {r['checks']}")
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
 def test_data_selectors_stay_per_domain(boot, guests_built):  # noqa: F811
     """One domain loads %fs/%es with a selector of its LDT, another keeps
     them null; across hundreds of switches each sees only its own."""
@@ -122,12 +136,17 @@ def test_data_selectors_stay_per_domain(boot, guests_built):  # noqa: F811
                       guest(guests_built, "selkeep") + " mode=ldt",
                       guest(guests_built, "selkeep") + " mode=null"],
              mem="256M", smp=CTLWAIT_SMP)
-    rc = m.wait_exit(TIMEOUT)
-    res = per_domain_results(m.log)
-    for domid in (1, 2):
-        r = res.get(domid)
-        if not r or r["done"] is None:
-            m.fail(f"no DONE line from domain {domid}")
-        if r["checks"].get("selectors_kept") != "ok":
-            m.fail(f"domain {domid}: {r['checks']}")
-    assert rc == qemu.EXIT_POWEROFF, m.tail()
+    check_both_domains(m, "selectors_kept")
+
+
+def test_avx_state_stays_per_domain(boot, guests_built):  # noqa: F811
+    """Two domains keep different patterns in all sixteen ymm registers
+    across hundreds of switches between them: the hypervisor saves and
+    restores the AVX upper halves (XSAVE) per vCPU."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=2",
+                      guest(guests_built, "xsave") + " mode=keep a",
+                      guest(guests_built, "xsave") + " mode=keep long"],
+             mem="256M", smp=1)
+    m.expect(r"FPU: XSAVE, guests may enable XCR0 0x7", TIMEOUT)
+    check_both_domains(m, "ymm_kept")

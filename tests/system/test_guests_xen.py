@@ -22,6 +22,12 @@ GUEST_INITRD = {"startinfo": True}
 # Xen options a guest needs: the sched guest talks to the credit scheduler
 # (Xen 4.17's default is credit2; Lamina's is credit).
 GUEST_XEN_ARGS = {"sched": xen_ref.XEN_ARGS + " sched=credit"}
+# Hypervisor options a guest needs, the same on Xen and Lamina: failsafe
+# runs a second vCPU beside the first on the one CPU.
+GUEST_HYP_ARGS = {"failsafe": "dom0_max_vcpus=2"}
+# Guests that need their vCPUs to share one CPU (failsafe: vCPU 0 must be
+# switched out and back in when it yields to vCPU 1).
+GUEST_SMP = {"failsafe": 1}
 
 
 def guest_names():
@@ -69,9 +75,11 @@ def test_guest_passes_on_xen(name, guests_built, xen_image, tmp_path):
     elf = os.path.join(guests_built, f"{name}.elf")
     initrd = initrd_file(tmp_path) if GUEST_INITRD.get(name) else None
     start = time.monotonic()
+    xen_args = (f"{GUEST_XEN_ARGS.get(name, xen_ref.XEN_ARGS)} "
+                f"{GUEST_HYP_ARGS.get(name, '')}").strip()
     log = xen_ref.boot(elf, GUEST_ARGS.get(name, ""), RUN_TIMEOUT,
-                       initrd=initrd, build=machine.BUILD,
-                       xen_args=GUEST_XEN_ARGS.get(name, xen_ref.XEN_ARGS))
+                       initrd=initrd, xen_args=xen_args, build=machine.BUILD,
+                       smp=GUEST_SMP.get(name))
     took = time.monotonic() - start
     res = xen_ref.parse(log)
     failed = {k: v for k, v in res["checks"].items() if v != "ok"}

@@ -19,8 +19,9 @@ guest_copy_fault:
 /*
  * load_guest_selectors(sel[4]) loads a vCPU's ds, es, fs, gs. A selector
  * whose descriptor is no longer usable faults; fixup_guest_access() then
- * resumes at the matching *_fault label, which loads the null selector
- * instead. Returns nothing; the caller rewrites the fs/gs bases after.
+ * retries the load with the null selector in eax and sets edx. Returns
+ * nonzero if any selector was replaced (the guest's failsafe callback is
+ * due); the caller rewrites the fs/gs bases after.
  */
 	.macro LOAD_SEL seg, off
 	movzwl \off(%rdi), %eax
@@ -33,8 +34,10 @@ load_\seg\()_done:
 	.globl load_ds_insn, load_es_insn, load_fs_insn, load_gs_insn
 	.globl load_ds_done, load_es_done, load_fs_done, load_gs_done
 load_guest_selectors:
+	xorl %edx, %edx
 	LOAD_SEL ds, 0
 	LOAD_SEL es, 2
 	LOAD_SEL fs, 4
 	LOAD_SEL gs, 6
+	movl %edx, %eax
 	ret

@@ -11,8 +11,10 @@
 #include <generated/autoconf.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
+#include <asm/pv.h>
 #include <asm/pv_emulate.h>
 #include <asm/uaccess.h>
+#include <asm/xstate.h>
 #include <xen/xen.h>
 
 #ifndef CONFIG_SERIAL_PORT
@@ -23,6 +25,48 @@
 #define ABI_VERSION ((4 << 16) | 17)
 
 static const uint8_t forced_prefix[] = { 0x0f, 0x0b, 'x', 'e', 'n' };
+
+/* Leaf 0xD: only the components Lamina saves (asm/xstate.h). */
+static void xstate_cpuid(uint32_t sub, struct cpuid_regs *r)
+{
+	uint64_t max = xstate_xcr0_max();
+
+	if (!max || (sub >= 2 && (sub >= 64 || !(max & (1UL << sub))))) {
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	} else if (sub == 0) {
+		/* EBX stays the CPU's: the size for the guest's XCR0, which
+		 * is loaded while Lamina runs for it. */
+		r->eax = (uint32_t)max;
+		r->edx = max >> 32;
+		r->ecx = xstate_area_size();
+	} else if (sub == 1) {
+		/* XSAVEOPT, XSAVEC, XGETBV1; XSAVES is for ring 0 (as Xen).
+		 * EBX is the XSAVEC size, without XSAVEC 0. */
+		r->eax &= 7;
+		r->ebx = r->eax & 2 ? r->ebx : 0;
+		r->ecx = r->edx = 0;
+	}
+}
+
+/* Without XSAVE, nothing that needs it; AVX-512 never (not saved). */
+static void xstate_feature_filter(uint32_t leaf, struct cpuid_regs *r)
+{
+	bool xsave = xstate_enabled();
+
+	if (leaf == 1 && !xsave)
+		r->ecx &= ~((1u << 12) | (1u << 26) | (1u << 27) | (1u << 28) |
+			    (1u << 29)); /* fma xsave osxsave avx
+							 f16c */
+	if (leaf == 7) {
+		r->ebx &= ~((xsave ? 0 : 1u << 5) | (1u << 16) | (1u << 17) |
+			    (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28) |
+			    (1u << 30) | (1u << 31));
+		r->ecx &= ~((1u << 1) | (1u << 6) | (1u << 11) | (1u << 12) |
+			    (1u << 14));
+		r->edx &= ~((1u << 2) | (1u << 3) | (1u << 8) | (1u << 22) |
+			    (1u << 23) | (1u << 24) | (1u << 25));
+	}
+}
 
 static void guest_cpuid(struct cpu_user_regs *regs)
 {
@@ -63,7 +107,10 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 				   (1u << 21) | (1u << 24));
 		} else if (leaf == 0x80000001) {
 			r.edx &= ~(1u << 26); /* nor 1 GiB pages */
+		} else if (leaf == 0xd) {
+			xstate_cpuid(sub, &r);
 		}
+		xstate_feature_filter(leaf, &r);
 	}
 	regs->rax = r.eax;
 	regs->rbx = r.ebx;
@@ -95,7 +142,8 @@ static bool port_reserved(uint32_t port, unsigned int size)
 		{ 0x20, 0x21 }, /* master PIC */
 		{ 0x40, 0x43 }, /* PIT */
 		{ 0xa0, 0xa1 }, /* slave PIC */
-		{ CONFIG_SERIAL_PORT, CONFIG_SERIAL_PORT + 7 }, /* our console */
+		{ CONFIG_SERIAL_PORT,
+		  CONFIG_SERIAL_PORT + 7 }, /* our console */
 	};
 
 	for (unsigned int i = 0; i < sizeof(reserved) / sizeof(reserved[0]);
@@ -122,7 +170,9 @@ static bool iopl_ok(const struct vcpu *v)
 {
 	unsigned int cpl = !v->kernel_mode ? 3 :
 			   (v->domain->vm_assist &
-			    (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
+			    (1UL << VMASST_TYPE_architectural_iopl)) ?
+					     0 :
+					     1;
 
 	return v->iopl >= cpl && v->iopl;
 }
@@ -139,13 +189,19 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
 		i++;
 	}
 	switch (b[i]) {
-	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+	case 0xe4:
+	case 0xe5:
+	case 0xe6:
+	case 0xe7:
 		port = b[i + 1];
 		in = b[i] < 0xe6;
 		size = (b[i] & 1) ? (opsize16 ? 2 : 4) : 1;
 		i += 2;
 		break;
-	case 0xec: case 0xed: case 0xee: case 0xef:
+	case 0xec:
+	case 0xed:
+	case 0xee:
+	case 0xef:
 		port = regs->rdx & 0xffff;
 		in = b[i] < 0xee;
 		size = (b[i] & 1) ? (opsize16 ? 2 : 4) : 1;
@@ -157,7 +213,8 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
 	if (!iopl_ok(v))
 		return false; /* the #GP goes to the guest */
 	if (in) {
-		uint32_t val = ~0u; /* as Xen: ports not granted read all ones */
+		uint32_t val =
+			~0u; /* as Xen: ports not granted read all ones */
 
 		if (!port_allowed(v, port, size))
 			;
@@ -189,8 +246,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
  * few harmless identification registers. Anything else is #GP, as Xen 4.17
  * does for unknown MSRs.
  */
-static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs,
-			bool write)
+static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs, bool write)
 {
 	uint32_t msr = regs->rcx;
 	uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
@@ -237,6 +293,23 @@ static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs,
 	return true;
 }
 
+/*
+ * xsetbv: as Xen, #UD until the guest kernel set its (virtual) CR4.OSXSAVE;
+ * an XCR other than 0 or a value Lamina does not offer is #GP(0).
+ */
+static bool emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs)
+{
+	if (!(v->cr4 & CR4_OSXSAVE)) {
+		pv_inject_exception(v, regs, 6, false, 0);
+		return true;
+	}
+	if (!fpu_set_xcr0(v, regs->rcx,
+			  (regs->rdx << 32) | (uint32_t)regs->rax))
+		return false;
+	regs->rip += 3;
+	return true;
+}
+
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 {
 	uint8_t b[4];
@@ -246,6 +319,8 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 		return false;
 	if (b[0] == 0x0f && (b[1] == 0x30 || b[1] == 0x32))
 		return emulate_msr(v, regs, b[1] == 0x30);
+	if (b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xd1)
+		return emulate_xsetbv(v, regs);
 	if (emulate_io(v, regs, b))
 		return true;
 	if ((b[0] == 0xfa || b[0] == 0xfb) && iopl_ok(v)) {
@@ -266,8 +341,8 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 	/* mov %reg, %crN: TS in CR0, CR2, and the guest's view of CR4. */
 	if (b[len] == 0x0f && b[len + 1] == 0x22 && (b[len + 2] >> 6) == 3) {
 		unsigned int cr = ((b[len + 2] >> 3) & 7) | ((rex & 4) << 1);
-		uint64_t val = *guest_gpr(regs, (b[len + 2] & 7) |
-							((rex & 1) << 3));
+		uint64_t val =
+			*guest_gpr(regs, (b[len + 2] & 7) | ((rex & 1) << 3));
 
 		switch (cr) {
 		case 0:
@@ -280,8 +355,9 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 			v->vcpu_info->arch.cr2 = val;
 			break;
 		case 4:
-			/* As Xen: remembered for reads; the real CR4 is ours. */
-			v->cr4 = val;
+			/* As Xen: remembered for reads; the real CR4 is ours.
+			 * OSXSAVE only sticks where XSAVE is in use. */
+			v->cr4 = xstate_enabled() ? val : val & ~CR4_OSXSAVE;
 			break;
 		default:
 			return false;
@@ -303,7 +379,8 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 			val = v->vcpu_info->arch.cr2;
 			break;
 		case 3:
-			val = (v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn)
+			val = (v->kernel_mode ? v->kernel_l4_mfn :
+						v->user_l4_mfn)
 			      << 12;
 			break;
 		case 4:

@@ -23,6 +23,7 @@
 #include <lamina/timer.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
+#include <asm/xstate.h>
 #include <xen/errno.h>
 
 #define MSR_STAR 0xc0000081
@@ -61,12 +62,13 @@ void pv_cpu_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
-	wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT |
-				  RFLAGS_AC);
+	wrmsr(MSR_SFMASK,
+	      RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* Guests use SSE: let them (FXSAVE-format state, SIMD exceptions). */
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	write_cr0((read_cr0() | (1UL << 1) | (1UL << 5)) & ~(1UL << 2));
+	xstate_cpu_init();
 }
 
 static uint64_t hyp_stack_top(const struct vcpu *v)
@@ -101,40 +103,15 @@ void toggle_guest_mode(struct vcpu *v)
 	load_guest_cr3(v);
 }
 
-static void fpu_save(struct vcpu *v)
-{
-	v->fpu_ts = read_cr0() & CR0_TS;
-	asm volatile("clts; fxsave64 %0" : "=m"(v->fpu));
-	v->fpu_initialised = true;
-}
-
-static void fpu_restore(struct vcpu *v)
-{
-	asm volatile("clts");
-	if (v->fpu_initialised)
-		asm volatile("fxrstor64 %0" : : "m"(v->fpu));
-	else
-		asm volatile("fninit");
-	if (v->fpu_ts)
-		write_cr0(read_cr0() | CR0_TS);
-}
-
-void load_guest_selectors(const uint16_t sel[4]);
+int load_guest_selectors(const uint16_t sel[4]);
 
 /* The data selectors a guest loaded stay its own across vCPU switches. */
 static void save_selectors(struct vcpu *v)
 {
-	asm volatile("movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
-		     : "=m"(v->regs.ds), "=m"(v->regs.es), "=m"(v->regs.fs),
-		       "=m"(v->regs.gs));
-}
-
-static void restore_selectors(const struct vcpu *v)
-{
-	const uint16_t sel[4] = { v->regs.ds, v->regs.es, v->regs.fs,
-				  v->regs.gs };
-
-	load_guest_selectors(sel);
+	asm volatile(
+		"movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
+		: "=m"(v->regs.ds), "=m"(v->regs.es), "=m"(v->regs.fs),
+		  "=m"(v->regs.gs));
 }
 
 void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
@@ -148,9 +125,15 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 						       RUNSTATE_runnable);
 }
 
+static void failsafe_bounce(struct vcpu *v, struct cpu_user_regs *regs,
+			    const uint16_t sel[4]);
+
 void pv_start_vcpu(struct vcpu *v)
 {
+	const uint16_t sel[4] = { v->regs.ds, v->regs.es, v->regs.fs,
+				  v->regs.gs };
 	struct cpu_user_regs *frame;
+	bool replaced;
 
 	current = v;
 	syscall_slots[smp_processor_id()].stack_top = hyp_stack_top(v);
@@ -163,7 +146,7 @@ void pv_start_vcpu(struct vcpu *v)
 	 * active gs base is the mode's own, the other waits in the shadow
 	 * MSR (a vCPU preempted in user mode must not see its kernel's).
 	 */
-	restore_selectors(v);
+	replaced = load_guest_selectors(sel);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	load_gs_bases(v);
 	fpu_restore(v);
@@ -171,14 +154,22 @@ void pv_start_vcpu(struct vcpu *v)
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
 	frame = (struct cpu_user_regs *)(hyp_stack_top(v) - ENTRY_FRAME_SIZE);
 	memcpy(frame, &v->regs, ENTRY_FRAME_SIZE);
+	if (replaced)
+		failsafe_bounce(v, frame, sel);
 	enter_guest_frame(frame);
 }
 
-bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
-	       bool has_error, uint32_t error_code, bool mask_events)
+/*
+ * The bounce frame on the guest kernel stack, lowest address first: rcx,
+ * r11, the extra words (an error code; the failsafe callback's ds, es, fs,
+ * gs), rip, cs, rflags, rsp, ss.
+ */
+static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+			 uint64_t handler, const uint64_t *extra,
+			 unsigned int nr_extra, bool mask_events)
 {
 	struct vcpu_info *vi = v->vcpu_info;
-	uint64_t frame[8], rsp, cs = regs->cs;
+	uint64_t frame[11], rsp, cs = regs->cs;
 	uint8_t saved_mask = vi->evtchn_upcall_mask;
 	unsigned int n = 0;
 
@@ -192,11 +183,10 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 		rsp = v->kernel_sp;
 	}
 	rsp &= ~0xfUL;
-	/* Lowest address first: rcx, r11, [error], rip, cs, rflags, rsp, ss */
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
-	if (has_error)
-		frame[n++] = error_code;
+	for (unsigned int i = 0; i < nr_extra; i++)
+		frame[n++] = extra[i];
 	frame[n++] = regs->rip;
 	frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
 	frame[n++] = (regs->rflags & ~RFLAGS_IF) | (saved_mask ? 0 : RFLAGS_IF);
@@ -214,6 +204,31 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	regs->rflags &=
 		~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
 	return true;
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+	       bool has_error, uint32_t error_code, bool mask_events)
+{
+	uint64_t error = error_code;
+
+	return bounce_frame(v, regs, handler, &error, has_error, mask_events);
+}
+
+/*
+ * As Xen: a data selector that no longer loads when v is switched back in
+ * (its LDT or GDT entry went away) was replaced by the null selector; the
+ * guest hears of it through its failsafe callback, whose frame carries the
+ * selectors v had. Without a failsafe callback (or a writable kernel
+ * stack) the domain dies.
+ */
+static void failsafe_bounce(struct vcpu *v, struct cpu_user_regs *regs,
+			    const uint16_t sel[4])
+{
+	const uint64_t old[4] = { sel[0], sel[1], sel[2], sel[3] };
+
+	if (!bounce_frame(v, regs, v->failsafe_callback, old, 4,
+			  v->failsafe_masks_events))
+		domain_crash(v->domain, "bad data selector, no failsafe frame");
 }
 
 /* What a developer needs to find the guest's fault: registers, stack. */
@@ -235,9 +250,9 @@ static void dump_guest_state(struct vcpu *v, const struct cpu_user_regs *r)
 			       stack[i + 2], stack[i + 3]);
 }
 
-static void bounce_or_crash(struct vcpu *v, struct cpu_user_regs *regs,
-			    unsigned int vector, bool has_error,
-			    uint32_t error_code)
+void pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs,
+			 unsigned int vector, bool has_error,
+			 uint32_t error_code)
 {
 	const struct trap_info *ti = &v->traps[vector];
 
@@ -297,11 +312,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 
 		if (ti->address && TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3)) {
 			regs->rip += 2; /* past "int $n" */
-			bounce_or_crash(v, regs, n & 0xff, false, 0);
+			pv_inject_exception(v, regs, n & 0xff, false, 0);
 			return;
 		}
 	}
-	bounce_or_crash(v, regs, vector, vector_has_error(vector), error_code);
+	pv_inject_exception(v, regs, vector, vector_has_error(vector),
+			    error_code);
 	/* #NM reaches the guest only while its TS is set; as Xen, the
 	 * virtual TS is cleared with the bounce. */
 	if (vector == 7)
@@ -314,7 +330,7 @@ static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
 	if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
 		       v->syscall_masks_events)) {
 		/* No handler: as a real CPU would, #UD in user mode. */
-		bounce_or_crash(v, regs, 6, false, 0);
+		pv_inject_exception(v, regs, 6, false, 0);
 	}
 }
 

@@ -42,7 +42,7 @@ extern char load_ds_done[], load_es_done[], load_fs_done[], load_gs_done[];
 /* Hypervisor instructions that may fault on guest-controlled input. */
 static const struct {
 	const char *insn, *resume;
-	bool null_selector; /* retry with a null selector in eax */
+	bool null_selector; /* retry with a null selector in eax, edx = 1 */
 } fixups[] = {
 	{ guest_copy_insn, guest_copy_fault, false },
 	{ load_ds_insn, load_ds_insn, true },
@@ -57,8 +57,10 @@ bool fixup_guest_access(struct cpu_user_regs *regs)
 		if (regs->rip != (uint64_t)fixups[i].insn)
 			continue;
 		regs->rip = (uint64_t)fixups[i].resume;
-		if (fixups[i].null_selector)
+		if (fixups[i].null_selector) {
 			regs->rax = 0; /* the null selector cannot fault */
+			regs->rdx = 1; /* load_guest_selectors' "replaced" */
+		}
 		return true;
 	}
 	return false;

@@ -75,9 +75,11 @@ struct vcpu {
 	struct vcpu_info *vcpu_info; /* in shared_info (or registered) */
 	uint64_t timer_deadline_ns; /* set_timer_op; 0 = none */
 	uint16_t virq_port[24]; /* NR_VIRQS: bound port, 0 = none */
-	/* FXSAVE image while not on a CPU; the virtual CR0.TS. */
-	uint8_t fpu[512] __attribute__((aligned(16)));
-	bool fpu_initialised, fpu_ts;
+	/* XSAVE area (FXSAVE image without XSAVE) while not on a CPU, see
+	 * asm/xstate.h; the guest's XCR0, all it ever enabled; CR0.TS. */
+	void *fpu;
+	uint64_t xcr0, xcr0_accum;
+	bool fpu_ts;
 	uint8_t hyp_stack_order;
 	void *hyp_stack; /* this vCPU's hypervisor stack */
 };

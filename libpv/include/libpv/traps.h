@@ -39,6 +39,8 @@ struct trap_record {
 };
 
 extern volatile struct trap_record last_trap;
+/* ds, es, fs, gs from the frame of the last failsafe callback. */
+extern volatile uint64_t failsafe_selectors[4];
 
 /*
  * An exception-table entry: "if the instruction at `insn` faults, continue
@@ -76,5 +78,7 @@ extern char trap_entry_table[32][16];
 #define TRAP_ac 17
 #define TRAP_mc 18
 #define TRAP_xm 19
+/* Pseudo-vector of the failsafe callback, for trap_set_hook(). */
+#define TRAP_failsafe 257
 
 #endif

@@ -22,6 +22,11 @@ __attribute__((noreturn)) void pv_start_vcpu(struct vcpu *v);
 bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
 	       bool has_error, uint32_t error_code, bool mask_events);
 
+/* Deliver an exception to v's guest kernel, or crash it with no handler. */
+void pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs,
+			 unsigned int vector, bool has_error,
+			 uint32_t error_code);
+
 long do_iret(struct cpu_user_regs *regs);
 void toggle_guest_mode(struct vcpu *v);
 
@@ -30,8 +35,7 @@ void pv_cpu_init(void);
 /* Mirror v's guest GDT into this CPU's GDT. */
 void pv_load_gdt(struct vcpu *v);
 /* set_gdt for v with frames already copied in. 0 or -XEN_EINVAL. */
-int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames,
-		      uint64_t entries);
+int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t entries);
 /* MMUEXT_SET_LDT for v; and reloading v's LDT on this CPU. */
 long pv_set_ldt(struct vcpu *v, uint64_t va, unsigned int entries);
 void pv_load_ldt(struct vcpu *v);
