@@ -32,8 +32,9 @@
 static bool take_pending(evtchn_port_t port)
 {
 	uint64_t bit = 1UL << (port % 64);
-	uint64_t old = __atomic_fetch_and(
-		&shared_info->evtchn_pending[port / 64], ~bit, __ATOMIC_SEQ_CST);
+	uint64_t old =
+		__atomic_fetch_and(&shared_info->evtchn_pending[port / 64],
+				   ~bit, __ATOMIC_SEQ_CST);
 
 	return old & bit;
 }
