@@ -76,8 +76,8 @@ static struct vcpu *pick_next(struct vcpu *prev)
 }
 
 /*
- * From each CPU's timer interrupt: end the current slice. The boot CPU
- * also fires vCPU timers and serves the console for all.
+ * From each CPU's tick: end the current slice. The boot CPU also serves
+ * the console for all (vCPU timers fire at their own deadlines: timer.c).
  */
 void sched_tick(void)
 {
@@ -87,12 +87,6 @@ void sched_tick(void)
 		pc->need_resched = true;
 	if (pc->cpu)
 		return;
-	for (unsigned int i = 0; i < NR_VCPU_SLOTS; i++) {
-		struct vcpu *v = vcpu_at(i);
-
-		if (v && v->running)
-			timer_check_expired(v);
-	}
 	console_drain_all();
 	console_poll();
 }
@@ -225,6 +219,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 	v->polling = true;
 	v->poll_deadline_ns = p.timeout;
 	v->blocked = true;
+	timer_want(p.timeout);
 	return 0;
 }
 

@@ -23,6 +23,30 @@ bool timer_check_expired(struct vcpu *v)
 	return true;
 }
 
+/*
+ * Every vCPU timer and poll timeout that is due fires; returns the
+ * earliest deadline still to come (UINT64_MAX if none). The boot CPU
+ * calls this from its timer interrupt, which it arms for that deadline.
+ */
+uint64_t timers_run(void)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned int i = 0; i < NR_VCPU_SLOTS; i++) {
+		struct vcpu *v = vcpu_at(i);
+
+		if (!v || !v->running)
+			continue;
+		timer_check_expired(v);
+		if (v->timer_deadline_ns && v->timer_deadline_ns < next)
+			next = v->timer_deadline_ns;
+		if (v->polling && v->poll_deadline_ns &&
+		    v->poll_deadline_ns < next)
+			next = v->poll_deadline_ns;
+	}
+	return next;
+}
+
 void time_update_vcpu(struct vcpu *v)
 {
 	time_fill_vcpu_info(&v->vcpu_info->time);
@@ -34,7 +58,7 @@ long do_set_timer_op(uint64_t timeout, uint64_t a2, uint64_t a3, uint64_t a4,
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	/* An absolute system time; 0 cancels. A past time fires at once. */
 	current->timer_deadline_ns = timeout;
-	if (timeout)
-		timer_check_expired(current);
+	if (timeout && !timer_check_expired(current))
+		timer_want(timeout);
 	return 0;
 }

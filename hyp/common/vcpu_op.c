@@ -105,6 +105,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
 			return -XEN_EFAULT;
 		/* Xen 4.17 ignores VCPU_SSHOTTMR_future: a past time fires. */
 		v->timer_deadline_ns = t.timeout_abs_ns;
+		timer_want(t.timeout_abs_ns);
 		return 0;
 	}
 	case VCPUOP_stop_singleshot_timer:

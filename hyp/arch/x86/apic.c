@@ -10,6 +10,7 @@
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <lamina/sched.h>
+#include <lamina/timer.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -17,6 +18,7 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 
 #define LAPIC_ID 0x020
@@ -129,17 +131,81 @@ void lapic_init(void)
 		lapic_read(LAPIC_VERSION) & 0xff, (unsigned long)base);
 }
 
-/* Each CPU has a tick; the boot CPU's counts time. */
+uint64_t lapic_timer_hz;
+
+#define TICK_NS (1000000000ULL / TICK_HZ)
+
+/*
+ * Each CPU has a tick. The boot CPU's timer is one-shot instead: armed
+ * for its next tick or the earliest vCPU timer or poll deadline, if that
+ * comes first, so guest timers fire when they are due, not at a tick.
+ */
+static uint64_t tick_due_ns; /* boot CPU: its next tick */
+static uint64_t armed_ns; /* boot CPU: when its timer fires */
+static uint64_t wanted_ns = UINT64_MAX; /* the earliest deadline known */
+
+static void arm_boot_timer(void)
+{
+	uint64_t at = wanted_ns < tick_due_ns ? wanted_ns : tick_due_ns;
+	uint64_t now = system_time_ns();
+	/* at is at most a tick away: the product cannot overflow. */
+	uint64_t count = at > now ? (at - now) * lapic_timer_hz / 1000000000ULL :
+				    0;
+
+	armed_ns = at;
+	lapic_write(LAPIC_TIMER_INIT,
+		    count > 0xffffffffULL ? 0xffffffffu :
+		    count ? (uint32_t)count :
+			    1);
+}
+
+static void boot_cpu_timer(void)
+{
+	uint64_t now = system_time_ns();
+	bool tick = now >= tick_due_ns;
+
+	if (tick) {
+		ticks++;
+		tick_due_ns += TICK_NS;
+		if (tick_due_ns <= now)
+			tick_due_ns = now + TICK_NS;
+	}
+	lapic_eoi();
+	wanted_ns = timers_run();
+	if (tick)
+		sched_tick();
+	arm_boot_timer();
+}
+
 static void timer_interrupt(struct cpu_user_regs *regs)
 {
 	(void)regs;
-	if (!smp_processor_id())
-		ticks++;
+	if (!smp_processor_id()) {
+		boot_cpu_timer();
+		return;
+	}
 	lapic_eoi();
 	sched_tick();
 }
 
-uint64_t lapic_timer_hz;
+void timer_want(uint64_t deadline_ns)
+{
+	if (!deadline_ns || deadline_ns >= wanted_ns)
+		return;
+	wanted_ns = deadline_ns;
+	if (deadline_ns >= armed_ns)
+		return;
+	if (!smp_processor_id())
+		arm_boot_timer();
+	else
+		smp_send_resched(0); /* the boot CPU re-arms on the way out */
+}
+
+void lapic_timer_sync(void)
+{
+	if (!smp_processor_id() && wanted_ns < armed_ns)
+		arm_boot_timer();
+}
 
 static void icr_wait(void)
 {
@@ -195,6 +261,12 @@ void lapic_timer_start(unsigned int hz)
 		      (unsigned long)lapic_timer_hz);
 	irq_set_handler(VECTOR_LAPIC_TIMER, timer_interrupt);
 	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);
+	if (!smp_processor_id()) {
+		lapic_write(LAPIC_LVT_TIMER, VECTOR_LAPIC_TIMER); /* one-shot */
+		tick_due_ns = system_time_ns() + 1000000000ULL / hz;
+		arm_boot_timer();
+		return;
+	}
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_LAPIC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_timer_hz / hz));
 }

@@ -85,6 +85,7 @@ static void resched_interrupt(struct cpu_user_regs *regs)
 {
 	(void)regs;
 	lapic_eoi(); /* the way back to the guest or idle does the rest */
+	lapic_timer_sync(); /* another CPU set an earlier vCPU deadline */
 }
 
 void smp_send_resched(unsigned int cpu)

@@ -23,5 +23,7 @@ void lapic_count_begin(void);
 uint32_t lapic_count_elapsed(void);
 /* Start the periodic tick at hz. */
 void lapic_timer_start(unsigned int hz);
+/* Boot CPU: re-arm its one-shot timer for a deadline set elsewhere. */
+void lapic_timer_sync(void);
 
 #endif
