@@ -10,6 +10,8 @@
  *                      back; the first end's handler counts the trip
  *   grant copy         GNTTABOP_copy of whole pages from a page granted
  *                      to ourselves into local frames, 16 per call
+ *   timer lateness     how long after its deadline a half-millisecond
+ *                      set_timer_op timer wakes SCHEDOP_block (median)
  *
  * Each prints "BENCH <name> <value> <unit>"; the CHECK lines say the work
  * was really done (every trip counted, the copied bytes right), so the
@@ -24,6 +26,8 @@
 #include <libpv/string.h>
 #include <libpv/test.h>
 #include <libpv/time.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 
 #define COPY_BATCH 16
@@ -150,10 +154,65 @@ static void bench_grant_copy(void)
 	CHECK_EQ("grant_copies_right", bad, 0);
 }
 
+#define TIMERS 31
+#define HALF_MS 500000ULL
+
+static volatile unsigned long timer_fired;
+
+static void on_timer(evtchn_port_t port, void *data)
+{
+	(void)port, (void)data;
+	timer_fired++;
+}
+
+/* Block until the timer upcall has run once more (bounded). */
+static bool wait_fired(unsigned long seen)
+{
+	for (int i = 0; i < 1000 && timer_fired == seen; i++) {
+		events_disable();
+		if (timer_fired == seen)
+			hyp_sched_op(SCHEDOP_block, NULL);
+	}
+	events_restore(0);
+	return timer_fired != seen;
+}
+
+static void bench_timer_lateness(void)
+{
+	uint64_t late[TIMERS];
+	evtchn_port_t port;
+	unsigned int missed = 0;
+
+	/* Only our one-shot timer may raise VIRQ_TIMER (Xen starts a 10 ms
+	 * periodic one). */
+	hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	CHECK_EQ("bind_virq_timer", evtchn_bind_virq(VIRQ_TIMER, 0, &port), 0);
+	evtchn_set_handler(port, on_timer, NULL);
+	evtchn_unmask(port);
+	for (unsigned int i = 0; i < TIMERS; i++) {
+		unsigned long seen = timer_fired;
+		uint64_t due = system_time_ns() + HALF_MS;
+
+		hyp_set_timer_op(due);
+		missed += !wait_fired(seen);
+		late[i] = system_time_ns() - due;
+	}
+	for (unsigned int i = 1; i < TIMERS; i++)
+		for (unsigned int j = i; j && late[j - 1] > late[j]; j--) {
+			uint64_t t = late[j];
+
+			late[j] = late[j - 1];
+			late[j - 1] = t;
+		}
+	report("timer_lateness", late[TIMERS / 2], 1, "ns");
+	CHECK_EQ("every_timer_fired", missed, 0);
+}
+
 void test_main(void)
 {
 	iters = cmdline_number("iters=", 20000);
 	bench_null_hypercall();
 	bench_event_round_trip();
 	bench_grant_copy();
+	bench_timer_lateness();
 }

@@ -79,38 +79,6 @@ static bool wait_timer(unsigned long seen)
 	return timer_events != seen;
 }
 
-#define SHORT_TIMERS 15
-
-/*
- * Short timers fire when they are due, not at the next coarse tick: the
- * median lateness of half-millisecond timers stays well under a 100 Hz
- * tick's 10 ms (one slow wake-up on a busy host does not move a median).
- */
-static void test_timer_precision(void)
-{
-	uint64_t late[SHORT_TIMERS];
-	unsigned int missed = 0;
-
-	for (unsigned int i = 0; i < SHORT_TIMERS; i++) {
-		unsigned long seen = timer_events;
-		uint64_t due = system_time_ns() + MS / 2;
-
-		hyp_set_timer_op(due);
-		missed += !wait_timer(seen);
-		late[i] = system_time_ns() - due;
-	}
-	for (unsigned int i = 1; i < SHORT_TIMERS; i++)
-		for (unsigned int j = i; j && late[j - 1] > late[j]; j--) {
-			uint64_t t = late[j];
-
-			late[j] = late[j - 1];
-			late[j - 1] = t;
-		}
-	CHECK_EQ("short_timers_all_fired", missed, 0);
-	CHECK("short_timer_fires_when_due", late[SHORT_TIMERS / 2] < 3 * MS,
-	      "median %lu ns late", (unsigned long)late[SHORT_TIMERS / 2]);
-}
-
 static void test_timers(void)
 {
 	evtchn_port_t port;
@@ -150,8 +118,6 @@ static void test_timers(void)
 	woke = system_time_ns();
 	CHECK("singleshot_not_early", woke >= start + 5 * MS, "after %lu ns",
 	      (unsigned long)(woke - start));
-
-	test_timer_precision();
 
 	st.timeout_abs_ns = system_time_ns() - 1 * MS;
 	st.flags = VCPU_SSHOTTMR_future;

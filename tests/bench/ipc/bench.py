@@ -20,7 +20,9 @@ import xen_ref  # noqa: E402
 # (name, label, unit, which way is better)
 METRICS = (("null_hypercall", "null hypercall", "ns", "lower"),
            ("event_round_trip", "event-channel round trip", "ns", "lower"),
-           ("grant_copy", "grant copy (4 KiB pages)", "MB/s", "higher"))
+           ("grant_copy", "grant copy (4 KiB pages)", "MB/s", "higher"),
+           ("timer_lateness", "0.5 ms timer, median lateness", "ns",
+            "lower"))
 TIMEOUT = 300
 
 
