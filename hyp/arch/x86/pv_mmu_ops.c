@@ -155,12 +155,15 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 			break;
 		}
 		if (batch_preempted(__HYPERVISOR_mmu_update, reqs, sizeof(req),
-				    i, n, done, before, &rc)) {
-			flush_tlb_local();
+				    i, n, done, before, &rc))
 			return rc;
-		}
 	}
-	flush_tlb_local();
+	/*
+	 * No TLB flush here, as on Xen: the guest flushes for its own view
+	 * (mmuext_op, update_va_mapping flags). Isolation does not rest on
+	 * it: a frame whose mapping went is flushed from every CPU before it
+	 * is freed or becomes a page table (the TLB clock, smp.c).
+	 */
 	if (write_done(done, before + i))
 		return -XEN_EFAULT;
 	return rc;

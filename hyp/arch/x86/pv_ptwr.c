@@ -230,11 +230,12 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 		return true; /* cmpxchg that did not match: nothing written */
 	}
 	result = (old & ~mask) | ((result << shift) & mask);
+	/* Like a native PTE write: the guest flushes what it needs (as
+	 * with mmu_update, the TLB clock covers isolation). */
 	if (result != old &&
 	    pv_update_entry(d, mfn, (addr & (PAGE_SIZE - 1)) / 8, result,
 			    false))
 		return false;
-	flush_tlb_local();
 	regs->rip += a.len;
 	return true;
 }
