@@ -67,7 +67,7 @@ DOM0_MEM_MIB = 512
 # earlyprintk=xen writes through console_io before hvc0 is registered.
 KERNEL_ARGS = "console=hvc0 earlyprintk=xen"
 LAMINA_ARGS = f"dom0_mem={DOM0_MEM_MIB}M debug_exit=0xf4"
-XEN_ARGS = (f"console=com1 dom0_mem={DOM0_MEM_MIB}M,max:{DOM0_MEM_MIB}M "
+XEN_ARGS = (f"console=com1 dom0_mem={DOM0_MEM_MIB}M "
             f"dom0_max_vcpus={MACHINE_SMP} noreboot "
             "loglvl=all guest_loglvl=all")
 # The line /etc/profile prints when the console shell is up.
