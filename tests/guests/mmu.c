@@ -244,6 +244,14 @@ static void test_writable_pagetables(void)
 	      (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT == virt_to_mfn(page),
 	      "pte 0x%lx", (unsigned long)*pte);
 	hyp_update_va_mapping(w, pte_for(window, true), UVMF_INVLPG);
+
+	/* The assist covers page tables only: a read-only mapping of an
+	 * ordinary page faults on a write, even one that changes nothing. */
+	hyp_update_va_mapping(w, pte_for(page, false), UVMF_INVLPG);
+	before = page[0];
+	CHECK_EQ("ro_page_same_value_write_faults", probe(w, true, &before),
+		 3);
+	hyp_update_va_mapping(w, pte_for(window, true), UVMF_INVLPG);
 }
 
 struct e820 {

@@ -94,6 +94,14 @@ static int level_of(uint32_t type)
 		       0;
 }
 
+bool pv_frame_is_page_table(uint64_t mfn)
+{
+	const struct frame *f = mfn_frame(mfn);
+
+	return level_of(f->type_info & PGT_TYPE_MASK) &&
+	       (f->type_info & PGT_VALIDATED);
+}
+
 static pte_t *map_frame(uint64_t mfn)
 {
 	return maddr_to_virt(mfn << PAGE_SHIFT);

@@ -215,7 +215,10 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 	if (!map)
 		return false;
 	mfn = (map & PTE_ADDR_MASK) >> PAGE_SHIFT;
-	if (!mfn_valid(mfn) || mfn_frame(mfn)->owner != d->domid)
+	/* Only a page table is written for the guest: any other read-only
+	 * page faults, as on Xen, even when the write would not change it. */
+	if (!mfn_valid(mfn) || mfn_frame(mfn)->owner != d->domid ||
+	    !pv_frame_is_page_table(mfn))
 		return false;
 	if (copy_from_guest(insn, regs->rip, sizeof(insn)) ||
 	    !decode(insn, &a) || off + a.size > 8)

@@ -37,6 +37,9 @@
 
 #define PGT_LEVEL(n) ((uint32_t)(n) << PGT_TYPE_SHIFT)
 
+/* Is the frame a validated L1-L4 page table? */
+bool pv_frame_is_page_table(uint64_t mfn);
+
 /* The machine-to-phys table, written here, read by guests in slot 256. */
 extern uint64_t *m2p;
 
