@@ -6,7 +6,6 @@ for each measurement. Timings themselves are not asserted here."""
 import os
 import re
 
-import machine
 from machine import qemu
 import xen_ref
 from test_guests_xen import guests_built  # noqa: F401 (fixture)

@@ -27,6 +27,19 @@ def guest(built, name):
     return os.path.join(built, f"{name}.elf")
 
 
+def passed(m, res, domid, name=None):
+    """Domain domid's results (from per_domain_results); fails the test,
+    with the serial tail, unless it reached DONE with no check failed."""
+    who = f"domain {domid}" + (f" ({name})" if name else "")
+    r = res.get(domid)
+    if not r or r["done"] is None:
+        m.fail(f"no DONE line from {who}")
+    bad = {k: v for k, v in r["checks"].items() if v != "ok"}
+    if bad or r["done"][1]:
+        m.fail(f"{who} failed checks: {bad}")
+    return r
+
+
 # ctlwait counts VIRQ_DOM_EXC only from the moment it has bound it; on two
 # CPUs a short boot domain can end before that (nothing lets domain 0 ask
 # for a domain's state yet), so these boots keep one CPU.
@@ -43,12 +56,7 @@ def test_domains_run_side_by_side(boot, guests_built):  # noqa: F811
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     for domid in (1, 2):
-        r = res.get(domid)
-        if not r or r["done"] is None:
-            m.fail(f"no DONE line from domain {domid}")
-        bad = {k: v for k, v in r["checks"].items() if v != "ok"}
-        if bad or r["done"][1]:
-            m.fail(f"domain {domid} failed checks: {bad}")
+        passed(m, res, domid)
     # The control domain heard both ends through VIRQ_DOM_EXC.
     assert res[0]["checks"].get("domains_exited") == "ok", m.tail()
     assert "Domain 1 (boot) shut down: poweroff" in m.log
@@ -62,12 +70,7 @@ def test_unprivileged_boot_domain(boot, guests_built):  # noqa: F811
                       guest(guests_built, "unpriv")],
              mem="256M", smp=CTLWAIT_SMP)
     rc = m.wait_exit(TIMEOUT)
-    r = per_domain_results(m.log).get(1)
-    if not r or r["done"] is None:
-        m.fail("no DONE line from domain 1")
-    bad = {k: v for k, v in r["checks"].items() if v != "ok"}
-    if bad:
-        m.fail(f"failed checks: {bad}")
+    passed(m, per_domain_results(m.log), 1)
     # Its console_io attempt never reached the serial line.
     assert "(d1) no" not in m.log
     assert rc == qemu.EXIT_POWEROFF, m.tail()
@@ -104,12 +107,7 @@ def test_control_domain_maps_a_foreign_frame(boot, guests_built):  # noqa: F811
              modules=[guest(guests_built, "foreignmap"),
                       guest(guests_built, "marker")], mem="256M")
     rc = m.wait_exit(TIMEOUT)
-    r = per_domain_results(m.log).get(0)
-    if not r or r["done"] is None:
-        m.fail("no DONE line from the control domain")
-    bad = {k: v for k, v in r["checks"].items() if v != "ok"}
-    if bad:
-        m.fail(f"failed checks: {bad}")
+    r = passed(m, per_domain_results(m.log), 0, "control")
     assert r["checks"].get("mapping_survives_peer") == "ok"
     assert rc == qemu.EXIT_POWEROFF, m.tail()
 
@@ -120,11 +118,8 @@ def check_both_domains(m, check):
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     for domid in (1, 2):
-        r = res.get(domid)
-        if not r or r["done"] is None:
-            m.fail(f"no DONE line from domain {domid}")
-        if r["checks"].get(check) != "ok" or r["done"][1]:
-            m.fail(f"domain {domid}: {r['checks']}")
+        if passed(m, res, domid)["checks"].get(check) != "ok":
+            m.fail(f"domain {domid}: {check} did not pass")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
 
 

@@ -7,7 +7,7 @@ import re
 
 import machine  # noqa: F401
 from machine import qemu
-from test_boot_domains import guest, per_domain_results
+from test_boot_domains import guest, passed, per_domain_results
 from test_guests_xen import guests_built  # noqa: F401
 
 TIMEOUT = 120
@@ -25,12 +25,8 @@ def test_ping_pong_between_domains(boot, guests_built):  # noqa: F811
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     for domid, role in ROLES.items():
-        r = res.get(domid)
-        if not r or r["done"] is None:
-            m.fail(f"no DONE line from domain {domid} ({role})")
-        bad = {k: v for k, v in r["checks"].items() if v != "ok"}
-        if bad or not r["checks"]:
-            m.fail(f"domain {domid} ({role}): {r['checks']}")
+        if not passed(m, res, domid, role)["checks"]:
+            m.fail(f"domain {domid} ({role}) made no checks")
     assert re.search(rf"^\(d2\) INFO round trip \d+ ns over {ROUNDS} rounds",
                      m.log, re.M), m.tail()
     assert rc == qemu.EXIT_POWEROFF, m.tail()

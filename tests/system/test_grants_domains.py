@@ -8,7 +8,7 @@ grantpeer.c."""
 
 import machine  # noqa: F401
 from machine import qemu
-from test_boot_domains import guest, per_domain_results
+from test_boot_domains import guest, passed, per_domain_results
 from test_guests_xen import guests_built  # noqa: F401
 
 TIMEOUT = 120
@@ -25,12 +25,7 @@ def test_grants_between_domains(boot, guests_built):  # noqa: F811
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     for domid in ROLES:
-        r = res.get(domid)
-        if not r or r["done"] is None:
-            m.fail(f"no DONE line from domain {domid} ({ROLES[domid]})")
-        bad = {k: v for k, v in r["checks"].items() if v != "ok"}
-        if bad or r["done"][1]:
-            m.fail(f"domain {domid} ({ROLES[domid]}) failed: {bad}")
+        passed(m, res, domid, ROLES[domid])
     must = {1: ["peer_wrote_through_map", "end_refused_while_mapped",
                 "peer_copied_in", "end_after_peer_unmap",
                 "holder_exit_released", "keep_still_mapped"],
