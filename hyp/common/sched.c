@@ -177,9 +177,7 @@ void schedule(struct cpu_user_regs *regs)
 		pc->need_resched = false;
 		return;
 	}
-	pv_save_vcpu(prev, regs);
-	if (prev)
-		prev->is_running = false; /* another CPU may take it now */
+	pv_save_vcpu(prev, regs); /* the policy's pick took prev off */
 #ifdef CONFIG_DEBUG
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",

@@ -35,7 +35,6 @@ struct percpu {
 	struct vcpu *curr; /* the vCPU on this CPU, NULL when idle */
 	bool need_resched; /* switch at the next return to a guest */
 	bool idle; /* halted in the idle loop, wake with an IPI */
-	uint64_t slice_start; /* ticks when curr got the CPU */
 	uint64_t idle_stack_top;
 	/* TLB shootdown: set by the requester, cleared once flushed. */
 	volatile uint32_t flush_request;
