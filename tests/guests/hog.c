@@ -9,6 +9,10 @@
  *   op=gntcopy   GNTTABOP_copy, count 2^31-1, each element a 4 KiB copy
  *                between two of its own frames, until the array ends
  *   op=console   CONSOLEIO_write of 4 MiB (needs the console capability)
+ *   op=reservation  decrease_reservation of all its frames but the list,
+ *                then increase_reservation of as many
+ *   op=pin       MMUEXT_PIN_L4_TABLE (then unpin) of a page-table tree
+ *                made of all that memory: every L1 entry is validated
  * It prints `INFO hog op=<op> calling` before the first call; the call is
  * repeated for `secs=N` seconds (at least once), and each round prints
  * `INFO hog op=<op> round=<n> rc=<rc> us=<time the call took>`.
@@ -170,6 +174,108 @@ static long console_round(void)
 			      (const char *)region);
 }
 
+/*
+ * A page-table tree over the whole region: one L4, one L3, then L2s and
+ * as many L1s as are left, each L1 entry mapping a region frame
+ * read-only; pinning the L4 validates every one of those entries.
+ */
+static uint64_t tree_l4;
+
+static pte_t *tree_page(unsigned long i)
+{
+	return (pte_t *)(region + i * PAGE_SIZE);
+}
+
+static uint64_t tree_entry(unsigned long i, uint64_t flags)
+{
+	return ((uint64_t)virt_to_mfn(tree_page(i)) << PAGE_SHIFT) | flags;
+}
+
+static void pin_setup(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE;
+	unsigned long nl2 = (n - 2 + PT_ENTRIES) / (PT_ENTRIES + 1);
+	unsigned long l1 = 2 + nl2, nl1 = n - l1;
+	struct mmu_update u[PT_ENTRIES];
+	unsigned long nu = 0;
+
+	if (nl2 > PT_ENTRIES)
+		test_fatal("hog: region too large for one L3");
+	memset(region, 0, 2 * PAGE_SIZE);
+	tree_page(0)[0] = tree_entry(1, PTE_FLAGS | _PAGE_USER);
+	for (unsigned long k = 0; k < nl2; k++)
+		tree_page(1)[k] = tree_entry(2 + k, PTE_FLAGS | _PAGE_USER);
+	for (unsigned long i = 0; i < nl2 * PT_ENTRIES; i++)
+		tree_page(2)[i] =
+			i < nl1 ? tree_entry(l1 + i, PTE_FLAGS | _PAGE_USER) :
+				  0;
+	for (unsigned long i = 0; i < nl1 * PT_ENTRIES; i++)
+		tree_page(l1)[i] =
+			tree_entry(i % n, _PAGE_PRESENT | _PAGE_ACCESSED);
+	/* Every page of the tree read-only in our own mapping. */
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t ma;
+
+		pt_lookup((unsigned long)tree_page(i), 1, &ma);
+		u[nu].ptr = ma;
+		u[nu++].val = tree_entry(i, _PAGE_PRESENT | _PAGE_ACCESSED);
+		if (nu == PT_ENTRIES || i + 1 == n) {
+			CHECK_EQ("hog_tree_read_only",
+				 hyp_mmu_update(u, nu, NULL, DOMID_SELF), 0);
+			nu = 0;
+		}
+	}
+	hyp_mmuext_op(&(struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL }, 1,
+		      NULL, DOMID_SELF);
+	tree_l4 = virt_to_mfn(tree_page(0));
+	info("hog tree l2s=%lu l1s=%lu entries=%lu", nl2, nl1,
+	     nl1 * PT_ENTRIES);
+}
+
+/* Pin the tree (validating it all), then unpin it (releasing it all). */
+static long pin_round(void)
+{
+	long rc = mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
+
+	if (!rc)
+		rc = mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+	return rc;
+}
+
+/*
+ * Give back every region frame but those holding the list itself, then
+ * as many new ones: two calls of as many extents as the domain has.
+ */
+static uint64_t *extents;
+static unsigned long nr_extents;
+
+static void reservation_setup(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE;
+	unsigned long list_pages = (n * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	extents = (uint64_t *)region;
+	nr_extents = n - list_pages;
+	for (unsigned long i = 0; i < nr_extents; i++)
+		extents[i] = virt_to_mfn(region + (list_pages + i) * PAGE_SIZE);
+}
+
+static long reservation_call(unsigned int cmd)
+{
+	struct xen_memory_reservation r = { .nr_extents = nr_extents,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = extents;
+	return hyp_memory_op(cmd, &r);
+}
+
+static long reservation_round(void)
+{
+	CHECK_EQ("hog_decrease_all",
+		 reservation_call(XENMEM_decrease_reservation), nr_extents);
+	return reservation_call(XENMEM_increase_reservation) - nr_extents;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -181,6 +287,8 @@ static const struct attack attacks[] = {
 	{ "op=exchange", exchange_setup, exchange_round, 0 },
 	{ "op=gntcopy", gntcopy_setup, gntcopy_round, -XEN_EFAULT },
 	{ "op=console", console_setup, console_round, 0 },
+	{ "op=pin", pin_setup, pin_round, 0 },
+	{ "op=reservation", reservation_setup, reservation_round, 0 },
 };
 
 void test_main(void)

@@ -35,7 +35,18 @@ OPS = {
     "exchange": ("", "(d2) INFO hog op=exchange calling"),
     "gntcopy": ("", "(d2) INFO hog op=gntcopy calling"),
     "console": (":console", "(d2) ........"),
+    "pin": ("", "(d2) INFO hog op=pin calling"),
 }
+# The reservation calls take ~20 ms at their largest size in a 128 MiB
+# domain (a 0.2 s gap unfixed): too little for a stall test, but their
+# continuations must count right (test_reservation_continues).
+EXTRA_OPS = {"reservation": ("", "(d2) INFO hog op=reservation calling")}
+ALL_OPS = {**OPS, **EXTRA_OPS}
+# Not preemptible yet: validating (and releasing) a page-table tree is
+# one step of mmuext_op, ~58 ns an entry, 512 entries for each L1 the
+# domain builds (~1 s for a 128 MiB domain); Xen keeps partially
+# validated tables (PGT_partial) to continue. docs/security.md.
+NOT_YET = {"pin"}
 
 
 def split_lines(log):
@@ -55,7 +66,7 @@ def run_beside_victim(boot, built, op, secs):
     """Boot victim (domain 1) and hog (domain 2); the victim's last
     (max_gap_us, beats) and the machine."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M "
-                    f"boot_domains=1:32M,2:{HOG_MEM}{OPS[op][0]}",
+                    f"boot_domains=1:32M,2:{HOG_MEM}{ALL_OPS[op][0]}",
              modules=[guest(built, "ctlwait") + " wait=2",
                       guest(built, "victim") + f" beats={BEATS}",
                       guest(built, "hog") + f" op={op} secs={secs}"],
@@ -74,7 +85,10 @@ def run_beside_victim(boot, built, op, secs):
     return beats[-1][0], log
 
 
-@pytest.mark.parametrize("op", sorted(OPS))
+@pytest.mark.parametrize("op", [
+    pytest.param(op, marks=pytest.mark.xfail(
+        strict=True, reason="not preemptible yet")) if op in NOT_YET else op
+    for op in sorted(OPS)])
 def test_long_hypercall_yields(boot, guests_built, op):  # noqa: F811
     gap, log = run_beside_victim(boot, guests_built, op, secs=3)
     rounds = re.findall(rf"^\(d2\) INFO hog op={op} round=\d+ ", log, re.M)
@@ -88,3 +102,14 @@ def test_long_hypercall_yields(boot, guests_built, op):  # noqa: F811
     first_round = log.index(rounds[0])
     assert calling < last_beat < first_round, log[-4000:]
 
+
+
+def test_reservation_continues(boot, guests_built):  # noqa: F811
+    """increase/decrease_reservation of every frame the hog has (the call
+    is preempted many times over): each call's result counts every extent
+    across its continuations, and the victim keeps beating."""
+    gap, log = run_beside_victim(boot, guests_built, "reservation", secs=3)
+    rounds = re.findall(r"^\(d2\) INFO hog op=reservation round=\d+ rc=0 ",
+                        log, re.M)
+    assert rounds, log[-4000:]
+    print(f"reservation: victim max gap {gap} us, {len(rounds)} hog rounds")
