@@ -6,12 +6,12 @@ keep its memory. Domain 0 is ctlwait, powering off once both have exited.
 
 Before the calls were preemptible the victim's longest wake-up gap was
 (one CPU, TCG, 128 MiB hog):
-  exchange (self-feeding chain of 16.7M extents)   19.4 s
-  grant copy (count 2^31-1: 3.3M 4 KiB copies)      4.5 s
-  console write (4 MiB)                             5.3 s
-and with them preemptible 9 ms, 50 ms and 35 ms. The bound asserted,
-0.5 s, is far above a loaded host's jitter and far below a hypercall that
-never yields.
+  exchange (self-feeding chain of 16.7M extents)   19-30 s
+  grant copy (count 2^31-1: 3.3M 4 KiB copies)     4.5-5.1 s
+  console write (4 MiB)                            5.3-6.9 s
+and with them preemptible 3-50 ms (up to 0.2 s on a loaded host). The
+bound asserted, 1 s, is above a loaded host's jitter and far below a
+hypercall that never yields.
 """
 
 import re
@@ -25,7 +25,7 @@ from test_guests_xen import guests_built  # noqa: F401
 
 TIMEOUT = 400
 BEATS = 300  # 10 ms apart: ~3 s of heartbeat, repeated calls all along
-MAX_GAP_US = 500_000
+MAX_GAP_US = 1_000_000
 HOG_MEM = "128M"
 
 # op -> (the hog's extra boot_domains flags, what the log shows first

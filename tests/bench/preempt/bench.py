@@ -15,7 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tests", "system"))
 import machine  # noqa: E402
-from test_preempt import BEATS, HOG_MEM, OPS, heartbeat, split_lines  # noqa: E402,E501
+from test_preempt import (ALL_OPS, BEATS, HOG_MEM, heartbeat,  # noqa: E402
+                          split_lines)
 
 TIMEOUT = 400
 GUESTS = os.path.join(machine.BUILD, "guests")
@@ -23,7 +24,7 @@ GUESTS = os.path.join(machine.BUILD, "guests")
 
 def run(op):
     """(victim's max gap in us, the hog's first call in us) or Nones."""
-    hog = f":{HOG_MEM}{OPS[op][0]}" if op else ""
+    hog = f":{HOG_MEM}{ALL_OPS[op][0]}" if op else ""
     mods = [f"{GUESTS}/ctlwait.elf wait={2 if op else 1}",
             f"{GUESTS}/victim.elf beats={BEATS}"]
     if op:
@@ -57,7 +58,7 @@ def main():
           f"beats; {HOG_MEM} hog on the same CPU; QEMU TCG)")
     print(f"{'hostile call':28} {'victim max gap (ms)':>20} "
           f"{'call took (ms)':>15}")
-    for op in [None] + sorted(OPS):
+    for op in [None] + sorted(ALL_OPS):
         gap, call = run(op)
         print(f"{op or 'none (baseline)':28} {ms(gap):>20} {ms(call):>15}")
     return 0
