@@ -11,6 +11,9 @@
  *   op=console   CONSOLEIO_write of 4 MiB (needs the console capability)
  *   op=reservation  decrease_reservation of all its frames but the list,
  *                then increase_reservation of as many
+ *   op=multicall    multicall, count 2^32-1, of xen_version calls, until
+ *                   the array ends
+ *   op=mmu_update   MMU_MACHPHYS_UPDATEs, count 2^31-1, until the array ends
  *   op=pin       MMUEXT_PIN_L4_TABLE (then unpin) of a page-table tree
  *                made of all that memory: every L1 entry is validated
  * It prints `INFO hog op=<op> calling` before the first call; the call is
@@ -26,6 +29,7 @@
 #include <libpv/time.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <xen/version.h>
 #include <xen/xen.h>
 
 #define CONSOLE_BYTES (4UL << 20)
@@ -276,6 +280,56 @@ static long reservation_round(void)
 	return reservation_call(XENMEM_increase_reservation) - nr_extents;
 }
 
+/* Batches that were preemptible already, at their largest size too. */
+static struct multicall_entry *calls;
+static struct mmu_update *updates;
+static unsigned long nr_calls, nr_updates;
+
+static void multicall_setup(void)
+{
+	calls = (struct multicall_entry *)region;
+	nr_calls = region_bytes / sizeof(*calls);
+	for (unsigned long i = 0; i < nr_calls; i++)
+		calls[i] = (struct multicall_entry){
+			.op = __HYPERVISOR_xen_version,
+			.args = { XENVER_version },
+		};
+}
+
+static long multicall_round(void)
+{
+	long rc;
+
+	calls[nr_calls - 1].result = ~0UL;
+	rc = hyp_multicall(calls, 0xffffffffU);
+	/* Every element in the array was done; the fault is past its end. */
+	CHECK("hog_multicall_last_done", calls[nr_calls - 1].result != ~0UL);
+	return rc;
+}
+
+static void mmu_setup(void)
+{
+	uint64_t mfn = virt_to_mfn(spare[1]);
+
+	updates = (struct mmu_update *)region;
+	nr_updates = region_bytes / sizeof(*updates);
+	for (unsigned long i = 0; i < nr_updates; i++)
+		updates[i] = (struct mmu_update){
+			.ptr = (mfn << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE,
+			.val = virt_to_pfn(spare[1]),
+		};
+}
+
+static long mmu_round(void)
+{
+	unsigned int done = 0;
+	long rc = hyp_mmu_update(updates, 0xffffffffU >> 1, &done, DOMID_SELF);
+
+	/* Every element in the array was done; the fault is past its end. */
+	CHECK_EQ("hog_mmu_update_done", done, nr_updates);
+	return rc;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -289,6 +343,8 @@ static const struct attack attacks[] = {
 	{ "op=console", console_setup, console_round, 0 },
 	{ "op=pin", pin_setup, pin_round, 0 },
 	{ "op=reservation", reservation_setup, reservation_round, 0 },
+	{ "op=multicall", multicall_setup, multicall_round, -XEN_EFAULT },
+	{ "op=mmu_update", mmu_setup, mmu_round, -XEN_EFAULT },
 };
 
 void test_main(void)
