@@ -231,7 +231,7 @@ static void *take_guest_page(struct domain *d, uint64_t gfn)
 {
 	if (get_page_and_type(gfn, d, PGT_WRITABLE))
 		return NULL;
-	return maddr_to_virt(gfn << PAGE_SHIFT);
+	return guest_frame_ptr(gfn);
 }
 
 /* The switch: every port keeps its 2-level pending state, priority 7. */

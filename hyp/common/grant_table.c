@@ -85,9 +85,9 @@ static int grow_table(struct domain *d, struct grant_table *gt, unsigned int nr)
 			return -XEN_ENOMEM;
 		}
 		memset(page, 0, PAGE_SIZE);
-		gt->shared[i] = page;
-		assign_frame(virt_to_maddr(page) >> PAGE_SHIFT, d,
-			     PGC_HYP_HEAP);
+		share_hyp_frame(virt_to_maddr(page) >> PAGE_SHIFT, d);
+		gt->shared[i] =
+			guest_frame_ptr(virt_to_maddr(page) >> PAGE_SHIFT);
 		gt->nr_frames++;
 	}
 	return 0;

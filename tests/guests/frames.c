@@ -27,6 +27,7 @@
 #include <libpv/test.h>
 #include <libpv/time.h>
 #include <libpv/traps.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -156,6 +157,33 @@ static void test_shared_info(void)
 	events_restore(mask);
 	/* Still a shared_info: it cannot be given back either. */
 	CHECK_EQ("shared_info_not_released", decrease(si_mfn), 0);
+}
+
+/* The console ring: the hypervisor writes out_cons, in[] and in_prod. */
+static void test_console_ring(void)
+{
+	unsigned long mfn = start_info->console.domU.mfn;
+	void *ring = mfn_to_virt(mfn);
+	long unmapped, rc = -1;
+
+	struct xencons_interface *r = ring;
+	uint64_t deadline = system_time_ns() + WAIT_NS;
+
+	/* Once the hypervisor has read it all, an empty ring is all zeros,
+	 * a valid L1 table. Nothing may be printed until it is remapped. */
+	console_flush();
+	while (r->out_cons != r->out_prod && system_time_ns() < deadline)
+		hyp_sched_op(SCHEDOP_yield, NULL);
+	memset(ring, 0, PAGE_SIZE);
+	unmapped = unmap_va(ring);
+	if (!unmapped) {
+		rc = mmuext_one(MMUEXT_PIN_L1_TABLE, mfn);
+		if (!rc)
+			mmuext_one(MMUEXT_UNPIN_TABLE, mfn);
+		map_va(ring, mfn, true);
+	}
+	CHECK_EQ("console_ring_unmapped", unmapped, 0);
+	CHECK_EQ("console_ring_pin_l1_refused", rc, -XEN_EINVAL);
 }
 
 /* ---- grant-table frames as page tables -------------------------------- */
@@ -410,6 +438,7 @@ void test_main(void)
 		test_iomem();
 	} else {
 		test_shared_info();
+		test_console_ring();
 		test_grant_frames();
 	}
 	CHECK("still_running", 1);

@@ -16,6 +16,7 @@
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
+#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
@@ -53,6 +54,25 @@ void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags)
 	f->owner = d->domid;
 	f->count_info = PGC_ALLOCATED | extra_flags | 1;
 	f->type_info = 0;
+}
+
+void share_hyp_frame(uint64_t mfn, struct domain *d)
+{
+	assign_frame(mfn, d, PGC_HYP_HEAP);
+	/* Cannot fail: the frame is fresh and d's. */
+	BUG_ON(get_page_and_type(mfn, d, PGT_WRITABLE));
+}
+
+void *guest_frame_ptr(uint64_t mfn)
+{
+#ifdef CONFIG_DEBUG
+	const struct frame *f = mfn_frame(mfn);
+
+	/* A pointer kept into a guest frame needs a writable type ref. */
+	BUG_ON((f->type_info & PGT_TYPE_MASK) != PGT_WRITABLE ||
+	       !(f->type_info & PGT_COUNT_MASK));
+#endif
+	return maddr_to_virt(mfn << PAGE_SHIFT);
 }
 
 int get_page(uint64_t mfn, const struct domain *d)
@@ -111,8 +131,8 @@ static pte_t *map_frame(uint64_t mfn)
  * I/O memory: frames no domain or allocator owns — device MMIO above RAM,
  * firmware ranges (reserved, ACPI, NVS), holes, and the first MiB of RAM
  * the hypervisor keeps for the BIOS. A domain with an IOMEM capability
- * covering them may map them; they carry no reference counts. Never RAM
- * the hypervisor or any domain uses.
+ * covering them may map them, except the hypervisor's own devices; they
+ * carry no reference counts. Never RAM the hypervisor or any domain uses.
  */
 static bool frame_is_iomem(uint64_t mfn)
 {
@@ -129,10 +149,34 @@ static bool frame_is_iomem(uint64_t mfn)
 	return true; /* in no range: a hole or device memory */
 }
 
-static bool iomem_allowed(const struct domain *d, uint64_t mfn)
+#define MSI_ADDR_BASE 0xfee00000UL /* the 1 MiB the LAPIC and MSIs decode */
+
+/*
+ * The devices the hypervisor drives itself, and the AP trampoline: no
+ * IOMEM capability reaches them (Xen denies dom0 the LAPIC and MSI range
+ * too; docs/security.md).
+ */
+static bool frame_is_hypervisor_mmio(uint64_t mfn)
 {
-	return frame_is_iomem(mfn) &&
-	       !cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP);
+	uint64_t addr = mfn << PAGE_SHIFT;
+
+	if ((addr >> 20) == MSI_ADDR_BASE >> 20 ||
+	    (acpi.lapic_address && mfn == acpi.lapic_address >> PAGE_SHIFT) ||
+	    (acpi.hpet_address && mfn == acpi.hpet_address >> PAGE_SHIFT) ||
+	    mfn == AP_TRAMPOLINE_BASE >> PAGE_SHIFT)
+		return true;
+	for (unsigned int i = 0; i < acpi.nr_ioapics; i++)
+		if (mfn == acpi.ioapics[i].address >> PAGE_SHIFT)
+			return true;
+	return false;
+}
+
+static int iomem_allowed(const struct domain *d, uint64_t mfn)
+{
+	if (frame_is_hypervisor_mmio(mfn) ||
+	    cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP))
+		return -XEN_EPERM; /* as Xen */
+	return 0;
 }
 
 /*
@@ -150,7 +194,7 @@ static int get_entry_refs(struct domain *d, const struct domain *owner,
 		if (e & ~L1_ALLOWED)
 			return -XEN_EINVAL;
 		if (frame_is_iomem(mfn))
-			return iomem_allowed(d, mfn) ? 0 : -XEN_EINVAL;
+			return iomem_allowed(d, mfn);
 		return (e & _PAGE_RW) ?
 			       get_page_and_type(mfn, owner, PGT_WRITABLE) :
 			       get_page(mfn, owner);
