@@ -515,7 +515,10 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 	rc = host_slot(ld, host_addr, map->flags, &l1_mfn, &index);
 	if (rc)
 		return rc;
-	if (!slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
+	/* The entry the map wrote, not any that maps the frame (a second
+	 * grant of it, say): so the recorded mapping is what goes. */
+	if ((l1_mfn << PAGE_SHIFT) + index * sizeof(pte_t) != map->pte_ma ||
+	    !slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
 		return GNTST_general_error;
 	/* The PV MMU drops the mapping's references on the granter's frame. */
 	if (pv_update_entry(ld, l1_mfn, index, replacement, false))

@@ -13,9 +13,10 @@
  *   role=victim  (domain 2 + 1) maps the mailbox, takes new frames once
  *                the ring is back in the allocator, fills them, and
  *                checks nothing of theirs was read or written for it
- *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC,
- *                I/O APIC, HPET, the AP trampoline) is refused to an
- *                IOMEM capability holder; other I/O memory is not
+ *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC
+ *                and MSI range, the AP trampoline) is refused to an IOMEM
+ *                capability holder, the I/O APIC and HPET are mapped
+ *                read-only (as Xen); other I/O memory is writable
  */
 #include <libpv/console.h>
 #include <libpv/event.h>
@@ -294,6 +295,7 @@ static void uaf_attacker(void)
 
 	if (gnttab_init())
 		shutdown();
+	gnttab_grant(MAILBOX_REF + 1, victim, virt_to_mfn((void *)box), false);
 	gnttab_grant(MAILBOX_REF, victim, virt_to_mfn((void *)box), false);
 	info("console ring at mfn %#lx, mailbox for d%u", ring_mfn, victim);
 	console_flush();
@@ -320,6 +322,32 @@ static bool page_is_secret(const char *p)
 	return true;
 }
 
+/*
+ * Refs 8 and 9 grant the same frame: an unmap of 9's handle names the
+ * address 8 is mapped at. Only the entry the map wrote may go (Xen takes
+ * any entry that maps the frame; docs/abi-deviations.md).
+ */
+static void test_unmap_recorded(domid_t granter)
+{
+	struct gnttab_map_grant_ref a, b;
+	struct gnttab_unmap_grant_ref u;
+	void *va_a = page_alloc(), *va_b = page_alloc();
+
+	CHECK("map_second_ref", !gnttab_map(&a, granter, MAILBOX_REF + 1, va_a,
+					    GNTMAP_host_map) &&
+					a.status == GNTST_okay);
+	CHECK("map_first_ref_again",
+	      !gnttab_map(&b, granter, MAILBOX_REF, va_b, GNTMAP_host_map) &&
+		      b.status == GNTST_okay);
+	gnttab_unmap(&u, va_b, a.handle);
+	CHECK_EQ("unmap_at_other_mapping_refused", u.status,
+		 GNTST_general_error);
+	gnttab_unmap(&u, va_a, a.handle);
+	CHECK_EQ("unmap_second_ref", u.status, GNTST_okay);
+	gnttab_unmap(&u, va_b, b.handle);
+	CHECK_EQ("unmap_first_ref_again", u.status, GNTST_okay);
+}
+
 static void uaf_victim(void)
 {
 	domid_t attacker = (domid_t)arg_hex("attacker=", 1);
@@ -344,6 +372,7 @@ static void uaf_victim(void)
 	      rc, m.status);
 	if (rc || m.status)
 		return;
+	test_unmap_recorded(attacker);
 	/* Room for new frames: give back the frames behind our own pages. */
 	for (unsigned int i = 0; i < VICTIM_PAGES; i++) {
 		pages[i] = page_alloc();
@@ -392,9 +421,14 @@ static void test_iomem(void)
 	} own[] = {
 		{ "lapic", "lapic=", 0xfee00 },
 		{ "msi_range", "msi=", 0xfeeff },
+		{ "trampoline", "trampoline=", 0x6 },
+	};
+	static const struct {
+		const char *name, *key;
+		unsigned long dflt;
+	} readonly[] = {
 		{ "ioapic", "ioapic=", 0xfec00 },
 		{ "hpet", "hpet=", 0xfed00 },
-		{ "trampoline", "trampoline=", 0x6 },
 	};
 	volatile unsigned long *window = page_alloc();
 	uint64_t pte_ma;
@@ -419,6 +453,22 @@ static void test_iomem(void)
 		}
 		snprintf(n, sizeof(n), "map_%s_readonly_refused", own[i].name);
 		CHECK_EQ(n, mmu_update_one(pte_ma, e), -XEN_EPERM);
+	}
+	/* As Xen's mmio_ro ranges: mapped, but never writable. */
+	for (unsigned int i = 0; i < sizeof(readonly) / sizeof(readonly[0]);
+	     i++) {
+		unsigned long mfn = arg_hex(readonly[i].key, readonly[i].dflt);
+		long rc = mmu_update_one(pte_ma, ((uint64_t)mfn << PAGE_SHIFT) |
+							 PTE_FLAGS | _PAGE_RW |
+							 _PAGE_PCD | _PAGE_PWT);
+		pte_t e = pt_get_pte((unsigned long)window);
+
+		snprintf(n, sizeof(n), "map_%s_rc", readonly[i].name);
+		CHECK_EQ(n, rc, 0);
+		snprintf(n, sizeof(n), "map_%s_forced_readonly",
+			 readonly[i].name);
+		CHECK(n, !rc && (e & _PAGE_PRESENT) && !(e & _PAGE_RW),
+		      "pte %#lx", (unsigned long)e);
 	}
 	/* The VGA window is I/O memory the control domain may map. */
 	CHECK_EQ("map_vga_window",

@@ -158,12 +158,21 @@ static bool frame_is_iomem(uint64_t mfn)
  */
 static bool frame_is_hypervisor_mmio(uint64_t mfn)
 {
-	uint64_t addr = mfn << PAGE_SHIFT;
+	return (mfn << PAGE_SHIFT) >> 20 == MSI_ADDR_BASE >> 20 ||
+	       (acpi.lapic_address &&
+		mfn == acpi.lapic_address >> PAGE_SHIFT) ||
+	       mfn == AP_TRAMPOLINE_BASE >> PAGE_SHIFT;
+}
 
-	if ((addr >> 20) == MSI_ADDR_BASE >> 20 ||
-	    (acpi.lapic_address && mfn == acpi.lapic_address >> PAGE_SHIFT) ||
-	    (acpi.hpet_address && mfn == acpi.hpet_address >> PAGE_SHIFT) ||
-	    mfn == AP_TRAMPOLINE_BASE >> PAGE_SHIFT)
+/*
+ * Hypervisor devices whose registers only read (an I/O APIC's window
+ * depends on the select register only the hypervisor writes): mapped
+ * read-only whatever the entry asks, as Xen's mmio_ro ranges. ACPI
+ * methods read the HPET through such a mapping.
+ */
+static bool frame_is_mmio_ro(uint64_t mfn)
+{
+	if (acpi.hpet_address && mfn == acpi.hpet_address >> PAGE_SHIFT)
 		return true;
 	for (unsigned int i = 0; i < acpi.nr_ioapics; i++)
 		if (mfn == acpi.ioapics[i].address >> PAGE_SHIFT)
@@ -224,9 +233,13 @@ static void put_entry_refs(int level, unsigned int index, pte_t e)
 }
 
 /* Guest entries are always user-accessible: the guest kernel is ring 3. */
-static pte_t adjust_entry(pte_t e)
+static pte_t adjust_entry(int level, pte_t e)
 {
-	return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+	if (!(e & _PAGE_PRESENT))
+		return e;
+	if (level == 1 && frame_is_mmio_ro((e & PTE_ADDR_MASK) >> PAGE_SHIFT))
+		e &= ~(pte_t)_PAGE_RW;
+	return e | _PAGE_USER;
 }
 
 static void devalidate(uint64_t mfn, int level, unsigned int upto)
@@ -257,7 +270,7 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 			devalidate(mfn, level, i);
 			return rc;
 		}
-		t[i] = adjust_entry(t[i]);
+		t[i] = adjust_entry(level, t[i]);
 	}
 	if (level == 4)
 		install_hypervisor_l4_slots(t);
@@ -352,7 +365,7 @@ static int update_entry(struct domain *d, const struct domain *owner,
 	rc = get_entry_refs(d, owner, level, index, new);
 	if (rc)
 		return rc;
-	t[index] = adjust_entry(new);
+	t[index] = adjust_entry(level, new);
 	put_entry_refs(level, index, old);
 	return 0;
 }
