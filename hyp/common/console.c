@@ -158,10 +158,14 @@ int console_attach_ring(struct domain *d, uint64_t mfn, int port)
 
 void console_release_ring(struct domain *d)
 {
+	uint64_t mfn;
+
 	if (!d->console_ring)
 		return;
+	mfn = virt_to_maddr(d->console_ring) >> PAGE_SHIFT;
 	console_drain_ring(d);
-	put_page_and_type(virt_to_maddr(d->console_ring) >> PAGE_SHIFT);
+	guest_frame_drop_ptr(mfn);
+	put_page_and_type(mfn);
 	d->console_ring = NULL;
 }
 

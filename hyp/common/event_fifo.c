@@ -234,6 +234,12 @@ static void *take_guest_page(struct domain *d, uint64_t gfn)
 	return guest_frame_ptr(gfn);
 }
 
+static void release_guest_page(uint64_t gfn)
+{
+	guest_frame_drop_ptr(gfn);
+	put_page_and_type(gfn);
+}
+
 /* The switch: every port keeps its 2-level pending state, priority 7. */
 static struct evtchn_fifo *fifo_from_2l(struct domain *d)
 {
@@ -317,8 +323,8 @@ void evtchn_fifo_destroy(struct domain *d)
 	d->evtchn_fifo = NULL;
 	for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
 		if (f->vcpu[i].cb)
-			put_page_and_type(f->vcpu[i].cb_mfn);
+			release_guest_page(f->vcpu[i].cb_mfn);
 	for (unsigned int i = 0; i < f->nr_pages; i++)
-		put_page_and_type(f->array_mfn[i]);
+		release_guest_page(f->array_mfn[i]);
 	kfree(f);
 }

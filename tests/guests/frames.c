@@ -259,24 +259,21 @@ static void test_grant_frames(void)
 
 /* ---- the console ring given back -------------------------------------- */
 
-enum { V_READY, U_RELEASED, U_RC, U_MFN, V_FILLED, U_DRAINED, V_DONE };
+enum { V_READY, U_RELEASED, U_RC, U_MFN, V_FILLED, U_DRAINED, V_DONE, U_HELD };
+
+/* Each yield is a schedule (and every schedule drains the rings). The
+ * attacker counts yields: its vcpu_info, and so its clock, is gone. */
+static void pause_yields(unsigned long n)
+{
+	while (n--)
+		hyp_sched_op(SCHEDOP_yield, NULL);
+}
 
 static bool wait_word(volatile uint32_t *w, uint32_t want)
 {
-	uint64_t deadline = system_time_ns() + WAIT_NS;
-
-	while (*w != want && system_time_ns() < deadline)
+	for (unsigned long n = 0; *w != want && n < 4000000; n++)
 		hyp_sched_op(SCHEDOP_yield, NULL);
 	return *w == want;
-}
-
-/* Yield for ms: each yield is a schedule, and every schedule drains. */
-static void pause_ms(unsigned int ms)
-{
-	uint64_t until = system_time_ns() + ms * 1000000ULL;
-
-	while (system_time_ns() < until)
-		hyp_sched_op(SCHEDOP_yield, NULL);
 }
 
 static void shutdown(void)
@@ -286,12 +283,37 @@ static void shutdown(void)
 	hyp_sched_op(SCHEDOP_shutdown, &s);
 }
 
+/*
+ * The other frames the hypervisor writes for us: vcpu_info (time, on
+ * every schedule), a FIFO control block and event array page (on every
+ * event). Registered, then unmapped and given back like the ring.
+ * Returns how many were given back; *held how many were registered.
+ */
+static uint32_t give_back_kept_frames(evtchn_port_t *port, uint32_t *held)
+{
+	void *kept[3] = { page_alloc(), page_alloc(), page_alloc() };
+	uint32_t released = 0;
+
+	*held = !vcpu_info_register(kept[0]) +
+		!evtchn_fifo_init(kept[1], 0, NULL) +
+		!evtchn_fifo_expand(kept[2]) + !evtchn_bind_ipi(0, port);
+	for (unsigned int i = 0; i < 3; i++) {
+		unsigned long mfn = virt_to_mfn(kept[i]);
+
+		unmap_va(kept[i]);
+		released += decrease(mfn);
+	}
+	return released;
+}
+
 /* Never returns: after the ring is gone, nothing may be printed. */
 static void uaf_attacker(void)
 {
 	volatile uint32_t *box = page_alloc();
 	unsigned long ring_mfn = start_info->console.domU.mfn;
 	domid_t victim = (domid_t)arg_hex("victim=", 2);
+	evtchn_port_t port = 0;
+	uint32_t held;
 
 	if (gnttab_init())
 		shutdown();
@@ -303,14 +325,22 @@ static void uaf_attacker(void)
 	if (!wait_word(&box[V_READY], 1))
 		shutdown();
 	unmap_va(mfn_to_virt(ring_mfn));
-	box[U_RC] = (uint32_t)decrease(ring_mfn);
+	box[U_RC] = (uint32_t)decrease(ring_mfn) +
+		    give_back_kept_frames(&port, &held);
+	box[U_HELD] = held;
 	box[U_MFN] = (uint32_t)ring_mfn;
 	box[U_RELEASED] = 1;
-	if (wait_word(&box[V_FILLED], 1))
-		pause_ms(50);
+	if (wait_word(&box[V_FILLED], 1)) {
+		struct evtchn_send send = { .port = port };
+
+		/* Events write the FIFO word, control block and vcpu_info. */
+		for (int i = 0; i < 3; i++)
+			hyp_event_channel_op(EVTCHNOP_send, &send);
+		pause_yields(2000);
+	}
 	box[U_DRAINED] = 1;
 	wait_word(&box[V_DONE], 1);
-	pause_ms(500); /* let the control domain see the victim's exit first */
+	pause_yields(20000); /* the control domain sees the victim end first */
 	shutdown();
 }
 
@@ -381,7 +411,8 @@ static void uaf_victim(void)
 	r.extent_start.p = mfns;
 	box[V_READY] = 1;
 	CHECK("attacker_released", wait_word(&box[U_RELEASED], 1));
-	CHECK_EQ("attacker_decrease_rc", (int32_t)box[U_RC], 1);
+	CHECK_EQ("attacker_kept_frames", box[U_HELD], 4);
+	CHECK_EQ("attacker_gave_back", box[U_RC], 4);
 	CHECK_EQ("room_made", hyp_memory_op(XENMEM_decrease_reservation, &r),
 		 VICTIM_PAGES);
 	CHECK_EQ("new_frames", hyp_memory_op(XENMEM_increase_reservation, &r),

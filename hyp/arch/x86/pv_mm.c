@@ -63,16 +63,25 @@ void share_hyp_frame(uint64_t mfn, struct domain *d)
 	BUG_ON(get_page_and_type(mfn, d, PGT_WRITABLE));
 }
 
+/* Debug builds count the pointers: each must hold a writable type ref. */
 void *guest_frame_ptr(uint64_t mfn)
 {
 #ifdef CONFIG_DEBUG
-	const struct frame *f = mfn_frame(mfn);
+	struct frame *f = mfn_frame(mfn);
 
-	/* A pointer kept into a guest frame needs a writable type ref. */
 	BUG_ON((f->type_info & PGT_TYPE_MASK) != PGT_WRITABLE ||
-	       !(f->type_info & PGT_COUNT_MASK));
+	       (f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
+	f->hyp_ptrs++;
 #endif
 	return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
+void guest_frame_drop_ptr(uint64_t mfn)
+{
+#ifdef CONFIG_DEBUG
+	BUG_ON(!mfn_frame(mfn)->hyp_ptrs);
+	mfn_frame(mfn)->hyp_ptrs--;
+#endif
 }
 
 int get_page(uint64_t mfn, const struct domain *d)
@@ -317,6 +326,10 @@ void put_page_type(uint64_t mfn)
 	uint32_t type = f->type_info & PGT_TYPE_MASK;
 
 	BUG_ON(!(f->type_info & PGT_COUNT_MASK));
+#ifdef CONFIG_DEBUG
+	/* Not below one reference per pointer the hypervisor keeps. */
+	BUG_ON((f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
+#endif
 	if ((f->type_info & PGT_COUNT_MASK) == 1) {
 		if (level_of(type) && (f->type_info & PGT_VALIDATED))
 			devalidate(mfn, level_of(type), PT_ENTRIES);

@@ -67,10 +67,13 @@ void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
 void share_hyp_frame(uint64_t mfn, struct domain *d);
 /*
  * The hypervisor's pointer to a guest frame it keeps: the caller holds a
- * PGT_WRITABLE reference for as long as it keeps the pointer (checked in
- * debug builds). Every such frame is listed in docs/security.md.
+ * PGT_WRITABLE reference for as long as it keeps the pointer, and calls
+ * guest_frame_drop_ptr before dropping it. Debug builds count pointers
+ * and stop if a frame's writable references fall below their number.
+ * Every such frame is listed in docs/security.md.
  */
 void *guest_frame_ptr(uint64_t mfn);
+void guest_frame_drop_ptr(uint64_t mfn);
 
 /*
  * Replace entry index of the page table frame pt_mfn (of type level) by
