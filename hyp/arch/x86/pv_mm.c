@@ -81,6 +81,8 @@ void guest_frame_drop_ptr(uint64_t mfn)
 #ifdef CONFIG_DEBUG
 	BUG_ON(!mfn_frame(mfn)->hyp_ptrs);
 	mfn_frame(mfn)->hyp_ptrs--;
+#else
+	(void)mfn;
 #endif
 }
 
