@@ -548,6 +548,18 @@ static int unmap_host(struct domain *ld, const struct maptrack *map,
 	return GNTST_okay;
 }
 
+/* Release one part of map, host or device, from the granter's pins. */
+static void drop_part(struct grant_table *rgt, struct maptrack *map,
+		      uint64_t mfn, bool device)
+{
+	bool readonly = map->flags & GNTMAP_readonly;
+
+	if (device)
+		put_device_refs(mfn, readonly);
+	unpin(rgt, map->ref, pin_kind(device, readonly));
+	map->flags &= ~(uint32_t)(device ? GNTMAP_device_map : GNTMAP_host_map);
+}
+
 /*
  * Take back the parts of a mapping the caller names, as Xen: the host
  * mapping with host_addr, the device mapping with bus_addr. The handle
@@ -560,7 +572,6 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 	struct grant_table *lgt = ld->grant_table, *rgt;
 	struct maptrack *map;
 	uint64_t mfn;
-	bool readonly;
 	int rc;
 
 	if (!lgt || !lgt->maptrack || handle >= MAPTRACK_MAX ||
@@ -569,7 +580,6 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 	map = &lgt->maptrack[handle];
 	rgt = domain_lookup(map->domid)->grant_table;
 	mfn = active_entry(rgt, map->ref)->mfn;
-	readonly = map->flags & GNTMAP_readonly;
 	if (bus_addr && (map->flags & GNTMAP_device_map) &&
 	    bus_addr != mfn << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
@@ -577,14 +587,10 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 		rc = unmap_host(ld, map, mfn, host_addr, new_addr);
 		if (rc)
 			return rc;
-		unpin(rgt, map->ref, pin_kind(false, readonly));
-		map->flags &= ~GNTMAP_host_map;
+		drop_part(rgt, map, mfn, false);
 	}
-	if (bus_addr && (map->flags & GNTMAP_device_map)) {
-		put_device_refs(mfn, readonly);
-		unpin(rgt, map->ref, pin_kind(true, readonly));
-		map->flags &= ~GNTMAP_device_map;
-	}
+	if (bus_addr && (map->flags & GNTMAP_device_map))
+		drop_part(rgt, map, mfn, true);
 	if (!(map->flags & (GNTMAP_host_map | GNTMAP_device_map)))
 		map->flags = 0;
 	return GNTST_okay;
@@ -602,13 +608,11 @@ void grant_table_release_mappings(struct domain *d)
 		uint64_t l1_mfn = map->pte_ma >> PAGE_SHIFT, mfn;
 		unsigned int index = (map->pte_ma & (PAGE_SIZE - 1)) / 8;
 		struct frame *f;
-		bool readonly;
 
 		if (!map->flags)
 			continue;
 		rgt = domain_lookup(map->domid)->grant_table;
 		mfn = active_entry(rgt, map->ref)->mfn;
-		readonly = map->flags & GNTMAP_readonly;
 		f = mfn_frame(l1_mfn);
 		/* Clear the entry if the guest left it in place. */
 		if ((map->flags & GNTMAP_host_map) && f->owner == d->domid &&
@@ -617,11 +621,9 @@ void grant_table_release_mappings(struct domain *d)
 		    slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
 			pv_update_entry(d, l1_mfn, index, 0, false);
 		if (map->flags & GNTMAP_host_map)
-			unpin(rgt, map->ref, pin_kind(false, readonly));
-		if (map->flags & GNTMAP_device_map) {
-			put_device_refs(mfn, readonly);
-			unpin(rgt, map->ref, pin_kind(true, readonly));
-		}
+			drop_part(rgt, map, mfn, false);
+		if (map->flags & GNTMAP_device_map)
+			drop_part(rgt, map, mfn, true);
 		map->flags = 0;
 	}
 	flush_tlb_domain(d);
