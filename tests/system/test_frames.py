@@ -24,7 +24,7 @@ def test_shared_info_and_grant_frames_stay_data(boot, guests_built):  # noqa: F8
     r = passed(m, per_domain_results(m.log), 1, "frames")
     for check in ("shared_info_pin_l1_refused", "grant_frame_pin_l4_refused",
                   "shared_info_remapped", "grant_frame_intact",
-                  "swap_swapped", "swap_bad_ref"):
+                  "swap_swapped", "swap_bad_ref", "swap_in_use"):
         assert r["checks"].get(check) == "ok", m.tail()
     assert "WON" not in m.log, m.tail()
     assert "panic" not in m.log.lower(), m.tail()
