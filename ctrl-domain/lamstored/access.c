@@ -4,6 +4,7 @@
  * copies, elsewhere the global database; with Xen's rules for what an
  * error may reveal, for implicit creation of parents, and for removal.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,40 @@ struct node *access_get(struct access *a, const char *path, unsigned int perm,
 	return n;
 }
 
+/* A node costs its owner; a transaction's copies, the client's domain. */
+static uint32_t payer_of(const struct access *a, const struct node *n)
+{
+	return a->tx ? a->conn->id : n->perms.p[0].id;
+}
+
+/*
+ * Xen's memory quota: storing n (plus `extra` bytes of new nodes charged
+ * to the same domain) must keep that domain below the hard limit. Xen
+ * reports a refused node write as EIO.
+ */
+
+static int memory_check(struct access *a, const struct node *n, long extra)
+{
+	long delta = (long)node_memory(n) + extra;
+	const struct node *old;
+	struct tx_entry *e;
+
+	if (!quota_applies(a->conn))
+		return 0;
+	if (a->tx) {
+		e = txn_entry(a->tx, n->path);
+		old = e ? tx_entry_node(e) : NULL;
+		if (old)
+			delta -= node_memory(old);
+	} else {
+		/* In the store: what it is charged now (it may grow in place). */
+		old = store_get(n->path);
+		if (old && old->perms.p[0].id == payer_of(a, n))
+			delta -= old->acc;
+	}
+	return quota_memory_refuses(payer_of(a, n), delta) ? XS_EIO : 0;
+}
+
 int access_write(struct access *a, struct node *n, bool check_quota)
 {
 	struct tx_entry *e;
@@ -94,6 +129,11 @@ int access_write(struct access *a, struct node *n, bool check_quota)
 	    node_record_size(n) >= (uint32_t)quota_node_size) {
 		node_free(n);
 		return XS_ENOSPC;
+	}
+	rc = check_quota ? memory_check(a, n, 0) : 0;
+	if (rc) {
+		node_free(n);
+		return rc;
 	}
 	if (!a->tx) {
 		store_put(n);
@@ -108,7 +148,7 @@ int access_write(struct access *a, struct node *n, bool check_quota)
 			return rc;
 		}
 	}
-	tx_entry_set(e, n);
+	tx_entry_set(a->tx, e, n);
 	return 0;
 }
 
@@ -117,6 +157,22 @@ static int own_entries(struct access *a)
 	struct domain *d = domain_find(a->conn->id);
 
 	return d ? d->nbentry : 0;
+}
+
+/* made[0..levels) are new nodes, made[levels] their grown parent. */
+static int create_memory_check(struct access *a, struct node **made,
+			       unsigned int levels)
+{
+	bool same = payer_of(a, made[levels]) == a->conn->id;
+	long fresh = 0;
+
+	/* An unprivileged creator owns (and pays for) the new nodes. */
+	for (unsigned int i = 0; i < levels; i++)
+		fresh += node_memory(made[i]);
+	if (!same && quota_applies(a->conn) &&
+	    quota_memory_refuses(a->conn->id, fresh))
+		return XS_EIO;
+	return memory_check(a, made[levels], same ? fresh : 0);
 }
 
 int access_create(struct access *a, const char *path, const void *data,
@@ -165,6 +221,8 @@ int access_create(struct access *a, const char *path, const void *data,
 		if (quota_applies(a->conn) &&
 		    node_record_size(made[i]) >= (uint32_t)quota_node_size)
 			rc = XS_ENOSPC;
+	if (!rc)
+		rc = create_memory_check(a, made, levels);
 	if (rc) {
 		for (i = 0; i < levels; i++)
 			node_free(made[i]);
@@ -195,43 +253,105 @@ out:
 	return rc;
 }
 
-/* Remove path and everything below it, children first. */
-static int remove_tree(struct access *a, const char *path, const char *root)
-{
-	struct node *n;
-	struct perms perms;
-	char *kids, child[PATH_BUF];
+/* A node being removed, with the children still to visit. */
+struct rm_frame {
+	char *path;
+	char *kids;
 	uint32_t len, off;
+};
+
+struct rm_walk {
+	struct rm_frame *st;
+	size_t depth, cap;
+};
+
+/* Takes path; an absent node is already removed. */
+static int rm_push(struct access *a, struct rm_walk *w, char *path)
+{
+	struct rm_frame *f;
+	struct node *n;
 	int rc = 0;
 
 	n = access_read(a, path, &rc);
-	if (!n)
+	if (!n) {
+		free(path);
 		return rc == XS_ENOENT ? 0 : rc;
-	len = n->childlen;
-	kids = xmemdup(n->children, len);
-	for (off = 0; off < len && !rc; off += strlen(kids + off) + 1) {
-		if (strlen(path) + strlen(kids + off) + 2 > sizeof(child))
-			continue;
-		strcpy(child, strcmp(path, "/") ? path : "");
-		strcat(child, "/");
-		strcat(child, kids + off);
-		rc = remove_tree(a, child, root);
 	}
-	free(kids);
-	if (rc)
-		return rc;
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 16;
+		w->st = xrealloc(w->st, w->cap * sizeof(*w->st));
+	}
+	f = &w->st[w->depth++];
+	f->path = path;
+	f->kids = xmemdup(n->children, n->childlen);
+	f->len = n->childlen;
+	f->off = 0;
+	return 0;
+}
+
+static void rm_pop(struct rm_walk *w)
+{
+	struct rm_frame *f = &w->st[--w->depth];
+
+	free(f->path);
+	free(f->kids);
+}
+
+static void remove_node(struct access *a, const char *path, const char *root)
+{
+	struct node *n;
+	struct perms perms;
+	int rc;
+
 	n = access_read(a, path, &rc);
 	if (!n)
-		return 0;
+		return;
 	/* Fire while the node's permissions can still be seen. */
 	perms_copy(&perms, &n->perms);
 	watch_fire(a, path, strcmp(path, root) != 0, &perms);
 	perms_free(&perms);
 	if (a->tx)
-		tx_entry_set(txn_entry(a->tx, path), NULL);
+		tx_entry_set(a->tx, txn_entry(a->tx, path), NULL);
 	else
 		store_del(path);
-	return 0;
+}
+
+/*
+ * Remove root and everything below it, children first in creation order.
+ * The walk keeps its stack on the heap: a tree as deep as the path limit
+ * allows (a thousand levels) must not run the C stack out.
+ */
+static int remove_tree(struct access *a, const char *root)
+{
+	struct rm_walk w = { NULL, 0, 0 };
+	struct rm_frame *f;
+	const char *name;
+	size_t len;
+	char *child;
+	int rc;
+
+	rc = rm_push(a, &w, xstrdup(root));
+	while (!rc && w.depth) {
+		f = &w.st[w.depth - 1];
+		if (f->off == f->len) {
+			remove_node(a, f->path, root);
+			rm_pop(&w);
+			continue;
+		}
+		name = f->kids + f->off;
+		f->off += (uint32_t)strlen(name) + 1;
+		len = strlen(f->path) + strlen(name) + 2;
+		if (len > PATH_BUF)
+			continue;
+		child = xmalloc(len);
+		snprintf(child, len, "%s/%s",
+			 strcmp(f->path, "/") ? f->path : "", name);
+		rc = rm_push(a, &w, child);
+	}
+	while (w.depth)
+		rm_pop(&w);
+	free(w.st);
+	return rc;
 }
 
 int access_rm(struct access *a, const char *path)
@@ -244,7 +364,7 @@ int access_rm(struct access *a, const char *path)
 	parent = access_read(a, parent_name, &rc);
 	if (!parent)
 		return err_propagates(rc) ? rc : XS_EINVAL;
-	rc = remove_tree(a, path, path);
+	rc = remove_tree(a, path);
 	if (rc)
 		return rc;
 	parent = access_read(a, parent_name, &rc);

@@ -127,24 +127,9 @@ static int quota_table(struct request *r, const struct quota *tab)
 	return reply_str(r, out);
 }
 
-struct usage {
-	uint32_t domid;
-	int bytes;
-};
-
-static bool count_bytes(struct node *n, void *arg)
-{
-	struct usage *u = arg;
-
-	if (n->perms.p[0].id == u->domid)
-		u->bytes += (int)node_record_size(n);
-	return true;
-}
-
 static int quota_domain(struct request *r, uint32_t domid)
 {
 	struct domain *d = domain_find(domid);
-	struct usage u = { domid, 0 };
 	char out[512];
 	int tx = 0, outstanding = 0;
 
@@ -154,13 +139,12 @@ static int quota_domain(struct request *r, uint32_t domid)
 		tx = (int)d->conn->ntxns;
 		outstanding = (int)d->conn->out_count;
 	}
-	store_walk("/", count_bytes, &u);
 	snprintf(out, sizeof(out),
 		 "Domain %u:\n%-16s: %8d\n%-16s: %8d\n%-16s: %8d\n"
 		 "%-16s: %8d\n%-16s: %8d\n",
 		 domid, "nodes", d->nbentry, "watches", (int)d->nbwatch,
 		 "transactions", tx, "outstanding", outstanding, "memory",
-		 u.bytes);
+		 (int)d->memory);
 	return reply_str(r, out);
 }
 

@@ -68,9 +68,19 @@ struct domain *domain_get(uint32_t domid)
 	return d;
 }
 
-void domain_account(uint32_t domid, int delta)
+void domain_account(uint32_t domid, int nodes, long bytes)
 {
-	domain_get(domid)->nbentry += delta;
+	struct domain *d = domain_get(domid);
+	bool over;
+
+	d->nbentry += nodes;
+	d->memory += bytes;
+	/* Xen logs the soft quota's crossings; no error comes of it. */
+	over = domid != 0 && d->memory >= quota_memory_soft;
+	if (over != d->over_soft)
+		log_msg("domain %u %s soft memory quota", domid,
+			over ? "exceeds" : "below");
+	d->over_soft = over;
 }
 
 /*

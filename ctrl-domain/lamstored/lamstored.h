@@ -78,6 +78,7 @@ struct node {
 	uint32_t childlen;
 	struct perms perms;
 	uint64_t gen;
+	uint32_t acc; /* bytes charged to its owner while in the store */
 };
 
 struct node *node_new(const char *path, const struct perms *perms);
@@ -89,6 +90,8 @@ void node_add_child(struct node *n, const char *name);
 bool node_del_child(struct node *n, const char *name);
 /* Xen's record size for the node-size quota. */
 uint32_t node_record_size(const struct node *n);
+/* What the node costs its owner's memory quota: record and path. */
+uint32_t node_memory(const struct node *n);
 
 /* The global database. */
 void store_init(void);
@@ -136,7 +139,7 @@ struct tx_entry *txn_entry(struct txn *t, const char *path);
 int txn_record(struct conn *c, struct txn *t, const char *path,
 	       const struct node *global, struct tx_entry **out);
 struct node *tx_entry_node(struct tx_entry *e);
-void tx_entry_set(struct tx_entry *e, struct node *n);
+void tx_entry_set(struct txn *t, struct tx_entry *e, struct node *n);
 void tx_entry_queue_watch(struct tx_entry *e, bool exact);
 void txn_note_created(struct txn *t, int delta);
 
@@ -180,13 +183,16 @@ struct domain {
 	struct conn *conn; /* its ring connection */
 	int nbentry;
 	unsigned int nbwatch;
+	long memory; /* bytes charged: nodes, watches, transaction copies */
+	bool over_soft; /* soft memory quota exceeded (logged) */
 	uint64_t mfn;
 	uint32_t port;
 };
 void domain_init(bool test_mode);
 struct domain *domain_find(uint32_t domid);
 struct domain *domain_get(uint32_t domid);
-void domain_account(uint32_t domid, int delta);
+/* Charge domid for `nodes` more nodes and `bytes` more memory. */
+void domain_account(uint32_t domid, int nodes, long bytes);
 bool domain_exists(uint32_t domid);
 int domain_introduce(struct conn *by, uint32_t domid, uint64_t mfn,
 		     uint32_t port);
@@ -211,7 +217,11 @@ extern int quota_memory_soft, quota_node_size, quota_path_max;
 extern int quota_permissions;
 extern const struct quota quota_hard[], quota_soft[];
 bool quota_applies(const struct conn *c);
+/* Charging domid `delta` more bytes would reach the hard memory quota. */
+bool quota_memory_refuses(uint32_t domid, long delta);
 int quota_set_by_name(const struct quota *tab, const char *name, int val);
+/* A command-line setting "<name>=<value>" of the hard or soft table. */
+int quota_set_option(const struct quota *tab, const char *arg);
 void quota_reset_defaults(void);
 
 /* ---- connections ---- */

@@ -26,6 +26,42 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/*
+ * Xen's xenstored quota options. Returns 1 if opt was one and is set, 0
+ * if it is something else, -1 (with a message) for a bad value.
+ */
+static int quota_option(int opt, const char *arg)
+{
+	static const struct {
+		int opt;
+		const char *name;
+	} named[] = {
+		{ 'E', "nodes" },	{ 'S', "node-size" },
+		{ 'W', "watches" },	{ 't', "transactions" },
+		{ 'A', "permissions" }, { 'M', "path-max" },
+	};
+	char buf[64];
+	int rc = -1;
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (named[i].opt == opt) {
+			snprintf(buf, sizeof(buf), "%s=%s", named[i].name, arg);
+			rc = quota_set_option(quota_hard, buf);
+		}
+	}
+	if (opt == 'Q')
+		rc = quota_set_option(quota_hard, arg);
+	else if (opt == 'q')
+		rc = quota_set_option(quota_soft, arg);
+	else if (rc == -1)
+		return 0;
+	if (rc) {
+		fprintf(stderr, "lamstored: bad quota -%c %s\n", opt, arg);
+		return -1;
+	}
+	return 1;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: lamstored [options]\n"
@@ -35,6 +71,15 @@ static void usage(FILE *f)
 	      "  -F, --pid-file PATH  write the daemon's pid to PATH\n"
 	      "  -L, --log-file PATH  log requests and events to PATH\n"
 	      "      --no-domains     do not attach the local xenbus ring\n"
+	      "  -E, --entry-nb N     nodes per domain (1000)\n"
+	      "  -S, --entry-size N   node record size per node (2048)\n"
+	      "  -W, --watch-nb N     watches per domain (128)\n"
+	      "  -t, --transaction N  open transactions per domain (10)\n"
+	      "  -A, --perm-nb N      permissions per node (5)\n"
+	      "  -M, --path-max N     node path length (2048)\n"
+	      "  -Q, --quota NAME=N   any hard quota, as CONTROL quota names "
+	      "them\n"
+	      "  -q, --quota-soft NAME=N  soft quota (memory)\n"
 	      "      --test-mode      enable test-only hooks (never in "
 	      "production)\n"
 	      "  -h, --help           this text\n",
@@ -187,16 +232,29 @@ int main(int argc, char **argv)
 		{ "no-domains", no_argument, NULL, 'D' },
 		{ "test-mode", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "entry-nb", required_argument, NULL, 'E' },
+		{ "entry-size", required_argument, NULL, 'S' },
+		{ "watch-nb", required_argument, NULL, 'W' },
+		{ "transaction", required_argument, NULL, 't' },
+		{ "perm-nb", required_argument, NULL, 'A' },
+		{ "path-max", required_argument, NULL, 'M' },
+		{ "quota", required_argument, NULL, 'Q' },
+		{ "quota-soft", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = "/var/run/xenstored/socket", *pidfile = NULL;
-	bool no_fork = false, test_mode = false, domains = true;
+	bool no_fork = false, domains = true;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block;
 	int opt, lfd, ready = -1;
 	FILE *f;
 
-	while ((opt = getopt_long(argc, argv, "s:NF:L:h", opts, NULL)) != -1) {
+	/* The store exists before the options that set its quotas. */
+	core_init(false);
+	while ((opt = getopt_long(argc, argv, "s:NF:L:hE:S:W:t:A:M:Q:q:", opts,
+				  NULL)) != -1) {
+		if (quota_option(opt, optarg) > 0)
+			continue;
 		switch (opt) {
 		case 's':
 			sock = optarg;
@@ -214,7 +272,7 @@ int main(int argc, char **argv)
 			domains = false;
 			break;
 		case 'T':
-			test_mode = true;
+			opt_test_mode = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -251,7 +309,6 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	log_open(opt_log_file);
-	core_init(test_mode);
 	if (domains)
 		attach_local_xenbus();
 	if (pidfile) {
@@ -262,7 +319,7 @@ int main(int argc, char **argv)
 		}
 	}
 	log_msg("lamstored listening on %s%s", sock,
-		test_mode ? " (test mode)" : "");
+		opt_test_mode ? " (test mode)" : "");
 	if (ready >= 0) {
 		if (write(ready, "r", 1) != 1)
 			return 1;

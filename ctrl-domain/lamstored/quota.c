@@ -4,6 +4,7 @@
  * domains only; dom0 tools are trusted (but see the output and watch
  * bounds in conn.c and watch.c, which hold for everyone).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lamstored.h"
@@ -54,6 +55,16 @@ bool quota_applies(const struct conn *c)
 	return !conn_is_privileged(c);
 }
 
+bool quota_memory_refuses(uint32_t domid, long delta)
+{
+	struct domain *d = domain_find(domid);
+
+	/* As Xen 4.17: a domain's total stays below the hard quota. */
+	if (domid == 0 || delta <= 0)
+		return false;
+	return (d ? d->memory : 0) + delta >= quota_memory_hard;
+}
+
 int quota_set_by_name(const struct quota *tab, const char *name, int val)
 {
 	if (val < 1)
@@ -68,4 +79,20 @@ int quota_set_by_name(const struct quota *tab, const char *name, int val)
 		}
 	}
 	return XS_EINVAL;
+}
+
+int quota_set_option(const struct quota *tab, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char name[32], *end;
+	long val;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name))
+		return XS_EINVAL;
+	memcpy(name, arg, eq - arg);
+	name[eq - arg] = '\0';
+	val = strtol(eq + 1, &end, 10);
+	if (!eq[1] || *end || val > 0x7fffffff)
+		return XS_EINVAL;
+	return quota_set_by_name(tab, name, (int)val);
 }

@@ -99,6 +99,12 @@ uint32_t node_record_size(const struct node *n)
 	return 24 + 8 * n->perms.num + n->datalen + n->childlen;
 }
 
+uint32_t node_memory(const struct node *n)
+{
+	/* Xen charges the record and its database key, the path. */
+	return node_record_size(n) + (uint32_t)strlen(n->path);
+}
+
 static void add_root(const char *path, const char *child)
 {
 	struct perm owner = { 0, XS_PERM_NONE, false };
@@ -139,21 +145,22 @@ void store_put(struct node *n)
 	struct node *old;
 
 	n->gen = store_next_gen();
+	n->acc = node_memory(n);
 	old = strmap_put(&nodes, n->path, n);
 	if (old) {
-		if (old->perms.p[0].id != n->perms.p[0].id) {
-			domain_account(old->perms.p[0].id, -1);
-			domain_account(n->perms.p[0].id, 1);
-		}
+		domain_account(old->perms.p[0].id, -1, -(long)old->acc);
 		node_free(old);
-	} else {
-		domain_account(n->perms.p[0].id, 1);
 	}
+	domain_account(n->perms.p[0].id, 1, n->acc);
 }
 
 void store_touch(struct node *n)
 {
+	uint32_t acc = node_memory(n);
+
 	n->gen = store_next_gen();
+	domain_account(n->perms.p[0].id, 0, (long)acc - (long)n->acc);
+	n->acc = acc;
 }
 
 void store_del(const char *path)
@@ -161,7 +168,7 @@ void store_del(const char *path)
 	struct node *old = strmap_del(&nodes, path);
 
 	if (old) {
-		domain_account(old->perms.p[0].id, -1);
+		domain_account(old->perms.p[0].id, -1, -(long)old->acc);
 		node_free(old);
 	}
 }

@@ -20,6 +20,7 @@ struct tx_entry {
 	bool fire, fire_exact;
 	bool had_perms;
 	struct perms perms; /* permissions when first touched */
+	uint32_t acc; /* bytes of node charged to the transaction's domain */
 };
 
 struct txn {
@@ -28,6 +29,7 @@ struct txn {
 	struct strmap entries;
 	struct tx_entry *head, *tail;
 	unsigned int nodes;
+	uint32_t domid; /* whose memory quota pays for the copies */
 	int created; /* nodes created by an unprivileged client */
 	bool fail;
 };
@@ -42,7 +44,16 @@ struct node *tx_entry_node(struct tx_entry *e)
 	return e->node;
 }
 
-void tx_entry_set(struct tx_entry *e, struct node *n)
+/* The private copy costs the transaction's domain, as in Xen. */
+static void entry_charge(struct txn *t, struct tx_entry *e)
+{
+	uint32_t acc = e->node ? node_memory(e->node) : 0;
+
+	domain_account(t->domid, 0, (long)acc - (long)e->acc);
+	e->acc = acc;
+}
+
+void tx_entry_set(struct txn *t, struct tx_entry *e, struct node *n)
 {
 	if (e->node != n)
 		node_free(e->node);
@@ -51,6 +62,7 @@ void tx_entry_set(struct tx_entry *e, struct node *n)
 		n->gen = store_next_gen();
 	e->node = n;
 	e->modified = true;
+	entry_charge(t, e);
 }
 
 void tx_entry_queue_watch(struct tx_entry *e, bool exact)
@@ -82,6 +94,7 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 	e->path = xstrdup(path);
 	e->node = global ? node_dup(global) : NULL;
 	e->gen = global ? global->gen : NO_GENERATION;
+	entry_charge(t, e);
 	if (global) {
 		perms_copy(&e->perms, &global->perms);
 		e->had_perms = true;
@@ -109,7 +122,8 @@ int txn_start(struct conn *c, uint32_t *id)
 {
 	struct txn *t;
 
-	if (quota_applies(c) && c->ntxns > (unsigned int)quota_transactions)
+	/* Exactly quota_transactions (Xen 4.17 lets one more in). */
+	if (quota_applies(c) && c->ntxns >= (unsigned int)quota_transactions)
 		return XS_ENOSPC;
 	t = xzalloc(sizeof(*t));
 	strmap_init(&t->entries);
@@ -117,6 +131,7 @@ int txn_start(struct conn *c, uint32_t *id)
 	do {
 		t->id = c->next_txid++;
 	} while (t->id == 0 || txn_lookup(c, t->id));
+	t->domid = c->id;
 	store_next_gen();
 	t->next = c->txns;
 	c->txns = t;
@@ -125,9 +140,11 @@ int txn_start(struct conn *c, uint32_t *id)
 	return 0;
 }
 
-static void entry_free(struct tx_entry *e)
+static void entry_free(struct txn *t, struct tx_entry *e)
 {
 	node_free(e->node);
+	e->node = NULL;
+	entry_charge(t, e);
 	perms_free(&e->perms);
 	free(e->path);
 	free(e);
@@ -147,7 +164,7 @@ static void txn_free(struct conn *c, struct txn *t)
 	}
 	for (e = t->head; e; e = next) {
 		next = e->next;
-		entry_free(e);
+		entry_free(t, e);
 	}
 	strmap_free(&t->entries, NULL);
 	free(t);
@@ -181,6 +198,7 @@ static void apply(struct conn *c, struct txn *t)
 		if (e->node) {
 			store_put(e->node);
 			e->node = NULL;
+			entry_charge(t, e);
 		} else {
 			store_del(e->path);
 		}

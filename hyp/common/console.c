@@ -12,6 +12,8 @@
 #include <lamina/printk.h>
 #include <lamina/spinlock.h>
 #include <lamina/string.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
 #include <asm/uaccess.h>
 #include <xen/errno.h>
 #include <xen/console.h>
@@ -146,6 +148,30 @@ void console_drain_ring(struct domain *d)
 		buf[n++] = r->out[MASK_XENCONS_IDX(cons++, r->out)];
 	__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
 	emit_guest_text(d, buf, n);
+}
+
+int console_attach_ring(struct domain *d, uint64_t mfn, int port)
+{
+	int rc = get_page_and_type(mfn, d, PGT_WRITABLE);
+
+	if (rc)
+		return rc;
+	d->console_ring = guest_frame_ptr(mfn);
+	d->console_port = port;
+	return 0;
+}
+
+void console_release_ring(struct domain *d)
+{
+	uint64_t mfn;
+
+	if (!d->console_ring)
+		return;
+	mfn = virt_to_maddr(d->console_ring) >> PAGE_SHIFT;
+	console_drain_ring(d);
+	guest_frame_drop_ptr(mfn);
+	put_page_and_type(mfn);
+	d->console_ring = NULL;
 }
 
 void console_drain_all(void)

@@ -101,7 +101,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_kick(d->vcpu[i]); /* stop it on the other CPUs */
-	console_drain_ring(d); /* its last words first */
+	console_release_ring(d); /* its last words first */
 	grant_table_release_mappings(d); /* granters get their pages back */
 	evtchn_fifo_destroy(d); /* its control blocks and event array too */
 	pr_info("Domain %u (%s) shut down: %s\n", d->domid, d->name,

@@ -231,7 +231,13 @@ static void *take_guest_page(struct domain *d, uint64_t gfn)
 {
 	if (get_page_and_type(gfn, d, PGT_WRITABLE))
 		return NULL;
-	return maddr_to_virt(gfn << PAGE_SHIFT);
+	return guest_frame_ptr(gfn);
+}
+
+static void release_guest_page(uint64_t gfn)
+{
+	guest_frame_drop_ptr(gfn);
+	put_page_and_type(gfn);
 }
 
 /* The switch: every port keeps its 2-level pending state, priority 7. */
@@ -317,8 +323,8 @@ void evtchn_fifo_destroy(struct domain *d)
 	d->evtchn_fifo = NULL;
 	for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
 		if (f->vcpu[i].cb)
-			put_page_and_type(f->vcpu[i].cb_mfn);
+			release_guest_page(f->vcpu[i].cb_mfn);
 	for (unsigned int i = 0; i < f->nr_pages; i++)
-		put_page_and_type(f->array_mfn[i]);
+		release_guest_page(f->array_mfn[i]);
 	kfree(f);
 }

@@ -38,18 +38,19 @@
 #define MAPTRACK_MAX 1024 /* mappings one domain may hold at once */
 #define CMD_MASK 0xfffu /* Xen keeps continuation state above */
 
-/* Pin counts: host mappings (and copies in flight) by kind, as Xen. */
-#define PIN_WRITE_INC 0x0001u
-#define PIN_WRITE_MASK 0x00ffu
-#define PIN_READ_INC 0x0100u
-#define PIN_OVERFLOW 0x8080u
+/* Pin counts by kind, as Xen: host mappings (and copies in flight) and
+ * device mappings, each writable or read-only (pin_kind). */
+#define PIN_HOST_WRITE 0x00000001u
+#define PIN_HOST_READ 0x00000100u
+#define PIN_WRITE_MASK 0x00ff00ffu
+#define PIN_OVERFLOW 0x80808080u
 
 /* Guest flags a grant mapping may carry in the PTE's available bits. */
 #define PTE_AVAIL_SHIFT 9
 #define PTE_AVAIL_MASK (7UL << PTE_AVAIL_SHIFT)
 
 struct active_grant {
-	uint16_t pin; /* PIN_* counts; 0 = not in use */
+	uint32_t pin; /* PIN_* counts; 0 = not in use */
 	domid_t domid; /* who uses it while pinned */
 	uint32_t mfn; /* the frame pinned at first use */
 };
@@ -85,9 +86,9 @@ static int grow_table(struct domain *d, struct grant_table *gt, unsigned int nr)
 			return -XEN_ENOMEM;
 		}
 		memset(page, 0, PAGE_SIZE);
-		gt->shared[i] = page;
-		assign_frame(virt_to_maddr(page) >> PAGE_SHIFT, d,
-			     PGC_HYP_HEAP);
+		share_hyp_frame(virt_to_maddr(page) >> PAGE_SHIFT, d);
+		gt->shared[i] =
+			guest_frame_ptr(virt_to_maddr(page) >> PAGE_SHIFT);
 		gt->nr_frames++;
 	}
 	return 0;
@@ -177,14 +178,19 @@ static void clear_in_use(struct grant_entry_v1 *e, uint16_t bits)
 	__atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_SEQ_CST);
 }
 
-/* Drop one pin of a kind; the GTF flags go once no pin of theirs is left. */
-static void unpin(struct grant_table *gt, grant_ref_t ref, bool readonly)
+static uint32_t pin_kind(bool device, bool readonly)
+{
+	return (readonly ? PIN_HOST_READ : PIN_HOST_WRITE) << (device ? 16 : 0);
+}
+
+/* Drop pins of a kind; the GTF flags go once no pin of theirs is left. */
+static void unpin(struct grant_table *gt, grant_ref_t ref, uint32_t kind)
 {
 	struct active_grant *act = active_entry(gt, ref);
 	uint16_t clear = 0;
 
-	act->pin -= readonly ? PIN_READ_INC : PIN_WRITE_INC;
-	if (!readonly && !(act->pin & PIN_WRITE_MASK))
+	act->pin -= kind;
+	if ((kind & PIN_WRITE_MASK) && !(act->pin & PIN_WRITE_MASK))
 		clear |= GTF_writing;
 	if (!act->pin)
 		clear |= GTF_reading;
@@ -193,14 +199,16 @@ static void unpin(struct grant_table *gt, grant_ref_t ref, bool readonly)
 }
 
 /*
- * Pin grant ref of rd for use by domain user (a map or a copy): check the
- * entry on first use (or first write use), record its frame, count the
- * pin. *mfn gets the frame. Returns a GNTST_* code.
+ * Pin grant ref of rd for use by domain user (a map or a copy) with pins
+ * of kind (pin_kind, or two added): check the entry on first use (or
+ * first write use), record its frame, count the pins. *mfn gets the
+ * frame. Returns a GNTST_* code.
  */
-static int pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly,
+static int pin(struct domain *rd, grant_ref_t ref, domid_t user, uint32_t kind,
 	       uint64_t *mfn)
 {
 	struct grant_table *gt = table_of(rd);
+	bool readonly = !(kind & PIN_WRITE_MASK);
 	struct active_grant *act;
 	struct grant_entry_v1 *e;
 	int rc;
@@ -234,7 +242,7 @@ static int pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly,
 			act->mfn = (uint32_t)frame;
 		}
 	}
-	act->pin += readonly ? PIN_READ_INC : PIN_WRITE_INC;
+	act->pin += kind;
 	*mfn = act->mfn;
 	return GNTST_okay;
 }
@@ -424,17 +432,36 @@ static int alloc_handle(struct grant_table *lgt)
 	return -1;
 }
 
+/* A device mapping's references: the frame, and writable its type. */
+static int get_device_refs(struct domain *rd, uint64_t mfn, bool readonly)
+{
+	return readonly ? get_page(mfn, rd) :
+			  get_page_and_type(mfn, rd, PGT_WRITABLE);
+}
+
+static void put_device_refs(uint64_t mfn, bool readonly)
+{
+	if (readonly)
+		put_page(mfn);
+	else
+		put_page_and_type(mfn);
+}
+
 static void map_one(void *arg)
 {
 	struct gnttab_map_grant_ref *op = arg;
 	struct domain *ld = current->domain, *rd;
 	struct grant_table *lgt = table_of(ld);
 	bool readonly = op->flags & GNTMAP_readonly;
-	unsigned int index;
-	uint64_t mfn, l1_mfn;
+	bool host = op->flags & GNTMAP_host_map;
+	bool device = op->flags & GNTMAP_device_map;
+	uint32_t kind = (host ? pin_kind(false, readonly) : 0) +
+			(device ? pin_kind(true, readonly) : 0);
+	unsigned int index = 0;
+	uint64_t mfn, l1_mfn = 0;
 	int handle, rc;
 
-	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+	if (!kind) {
 		op->status = GNTST_bad_gntref;
 		return;
 	}
@@ -448,26 +475,30 @@ static void map_one(void *arg)
 		op->status = GNTST_no_device_space;
 		return;
 	}
-	/* Device (bus address) mappings need an IOMMU story: not yet. */
-	if (op->flags & GNTMAP_device_map) {
-		op->status = GNTST_general_error;
-		return;
-	}
-	rc = pin(rd, op->ref, ld->domid, readonly, &mfn);
+	rc = pin(rd, op->ref, ld->domid, kind, &mfn);
 	if (rc) {
 		op->status = rc;
 		return;
 	}
-	rc = host_slot(ld, op->host_addr, op->flags, &l1_mfn, &index);
-	if (!rc && pv_update_l1_foreign(ld, rd, l1_mfn, index,
-					grant_pte(mfn, op->flags)))
-		rc = GNTST_general_error; /* e.g. the frame is a page table */
+	/* No IOMMU: a device mapping is the frame's machine address, held
+	 * as a host mapping's entry holds it (as Xen for PV). */
+	if (device && get_device_refs(rd, mfn, readonly))
+		rc = GNTST_general_error;
+	if (!rc && host) {
+		rc = host_slot(ld, op->host_addr, op->flags, &l1_mfn, &index);
+		if (!rc && pv_update_l1_foreign(ld, rd, l1_mfn, index,
+						grant_pte(mfn, op->flags)))
+			rc = GNTST_general_error; /* the frame is a page table */
+		if (rc && device)
+			put_device_refs(mfn, readonly);
+	}
 	if (rc) {
-		unpin(rd->grant_table, op->ref, readonly);
+		unpin(rd->grant_table, op->ref, kind);
 		op->status = rc;
 		return;
 	}
-	flush_tlb_local();
+	if (host)
+		flush_tlb_local();
 	lgt->maptrack[handle] = (struct maptrack){
 		.flags = op->flags,
 		.domid = rd->domid,
@@ -480,30 +511,17 @@ static void map_one(void *arg)
 }
 
 /*
- * Take back the grant mapping at host_addr, writing new_pte (0 or an
- * entry stolen for unmap_and_replace) in its place. GNTST_* code.
+ * Take back map's host mapping at host_addr, writing 0 or the entry
+ * stolen from new_addr (unmap_and_replace) in its place. GNTST_* code.
  */
-static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
-		     uint64_t new_addr)
+static int unmap_host(struct domain *ld, const struct maptrack *map,
+		      uint64_t mfn, uint64_t host_addr, uint64_t new_addr)
 {
-	struct domain *ld = current->domain, *rd;
-	struct grant_table *lgt = ld->grant_table;
-	uint64_t l1_mfn, new_l1 = 0, mfn;
+	uint64_t l1_mfn, new_l1 = 0;
 	unsigned int index, new_index = 0;
 	pte_t replacement = 0;
-	struct maptrack *map;
 	int rc;
 
-	if (!lgt || !lgt->maptrack || handle >= MAPTRACK_MAX ||
-	    !lgt->maptrack[handle].flags)
-		return GNTST_bad_handle;
-	map = &lgt->maptrack[handle];
-	rd = domain_lookup(map->domid);
-	mfn = active_entry(rd->grant_table, map->ref)->mfn;
-	if (bus_addr && bus_addr != mfn << PAGE_SHIFT)
-		return GNTST_general_error;
-	if (!host_addr)
-		return GNTST_okay; /* as Xen: nothing asked, nothing done */
 	if (new_addr) {
 		if (map->flags & GNTMAP_contains_pte)
 			return GNTST_general_error;
@@ -515,7 +533,10 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 	rc = host_slot(ld, host_addr, map->flags, &l1_mfn, &index);
 	if (rc)
 		return rc;
-	if (!slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
+	/* The entry the map wrote, not any that maps the frame (a second
+	 * grant of it, say): so the recorded mapping is what goes. */
+	if ((l1_mfn << PAGE_SHIFT) + index * sizeof(pte_t) != map->pte_ma ||
+	    !slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
 		return GNTST_general_error;
 	/* The PV MMU drops the mapping's references on the granter's frame. */
 	if (pv_update_entry(ld, l1_mfn, index, replacement, false))
@@ -524,8 +545,54 @@ static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
 		pv_update_entry(ld, new_l1, new_index, 0, false);
 	/* No CPU may keep the granter's frame once the grant is released. */
 	flush_tlb_domain(ld);
-	unpin(rd->grant_table, map->ref, map->flags & GNTMAP_readonly);
-	map->flags = 0;
+	return GNTST_okay;
+}
+
+/* Release one part of map, host or device, from the granter's pins. */
+static void drop_part(struct grant_table *rgt, struct maptrack *map,
+		      uint64_t mfn, bool device)
+{
+	bool readonly = map->flags & GNTMAP_readonly;
+
+	if (device)
+		put_device_refs(mfn, readonly);
+	unpin(rgt, map->ref, pin_kind(device, readonly));
+	map->flags &= ~(uint32_t)(device ? GNTMAP_device_map : GNTMAP_host_map);
+}
+
+/*
+ * Take back the parts of a mapping the caller names, as Xen: the host
+ * mapping with host_addr, the device mapping with bus_addr. The handle
+ * is free once neither is left.
+ */
+static int unmap_one(uint32_t handle, uint64_t host_addr, uint64_t bus_addr,
+		     uint64_t new_addr)
+{
+	struct domain *ld = current->domain;
+	struct grant_table *lgt = ld->grant_table, *rgt;
+	struct maptrack *map;
+	uint64_t mfn;
+	int rc;
+
+	if (!lgt || !lgt->maptrack || handle >= MAPTRACK_MAX ||
+	    !lgt->maptrack[handle].flags)
+		return GNTST_bad_handle;
+	map = &lgt->maptrack[handle];
+	rgt = domain_lookup(map->domid)->grant_table;
+	mfn = active_entry(rgt, map->ref)->mfn;
+	if (bus_addr && (map->flags & GNTMAP_device_map) &&
+	    bus_addr != mfn << PAGE_SHIFT)
+		return GNTST_bad_dev_addr;
+	if (host_addr && (map->flags & GNTMAP_host_map)) {
+		rc = unmap_host(ld, map, mfn, host_addr, new_addr);
+		if (rc)
+			return rc;
+		drop_part(rgt, map, mfn, false);
+	}
+	if (bus_addr && (map->flags & GNTMAP_device_map))
+		drop_part(rgt, map, mfn, true);
+	if (!(map->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		map->flags = 0;
 	return GNTST_okay;
 }
 
@@ -548,12 +615,15 @@ void grant_table_release_mappings(struct domain *d)
 		mfn = active_entry(rgt, map->ref)->mfn;
 		f = mfn_frame(l1_mfn);
 		/* Clear the entry if the guest left it in place. */
-		if (f->owner == d->domid &&
+		if ((map->flags & GNTMAP_host_map) && f->owner == d->domid &&
 		    (f->type_info & PGT_TYPE_MASK) == PGT_L1 &&
 		    (f->type_info & PGT_VALIDATED) &&
 		    slot_maps(*slot_pte(l1_mfn, index), mfn, map->flags))
 			pv_update_entry(d, l1_mfn, index, 0, false);
-		unpin(rgt, map->ref, map->flags & GNTMAP_readonly);
+		if (map->flags & GNTMAP_host_map)
+			drop_part(rgt, map, mfn, false);
+		if (map->flags & GNTMAP_device_map)
+			drop_part(rgt, map, mfn, true);
 		map->flags = 0;
 	}
 	flush_tlb_domain(d);
@@ -576,7 +646,7 @@ static void release_side(struct copy_side *s)
 		put_page_type(s->mfn);
 	put_page(s->mfn);
 	if (s->via_grant)
-		unpin(s->d->grant_table, s->ref, !s->writable);
+		unpin(s->d->grant_table, s->ref, pin_kind(false, !s->writable));
 }
 
 /*
@@ -603,11 +673,13 @@ static int claim_side(const struct gnttab_copy_ptr *p, bool is_gref,
 	s->via_grant = is_gref;
 	s->ref = p->u.ref;
 	if (is_gref) {
-		rc = pin(s->d, p->u.ref, ld->domid, !writable, &s->mfn);
+		rc = pin(s->d, p->u.ref, ld->domid, pin_kind(false, !writable),
+			 &s->mfn);
 		if (rc)
 			return rc;
 		if (get_page(s->mfn, s->d)) {
-			unpin(s->d->grant_table, p->u.ref, !writable);
+			unpin(s->d->grant_table, p->u.ref,
+			      pin_kind(false, !writable));
 			return GNTST_bad_domain; /* the granter let it go */
 		}
 	} else {

@@ -30,8 +30,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	/* The page stays writable-typed for as long as it holds vcpu_info. */
 	if (get_page_and_type(r.mfn, v->domain, PGT_WRITABLE))
 		return -XEN_EINVAL;
-	vi = (struct vcpu_info *)((uint8_t *)maddr_to_virt(r.mfn << PAGE_SHIFT) +
-				  r.offset);
+	vi = (struct vcpu_info *)((uint8_t *)guest_frame_ptr(r.mfn) + r.offset);
 	*vi = *v->vcpu_info;
 	/* As Xen: make the guest rescan every word once events are on. */
 	vi->evtchn_upcall_pending = 1;

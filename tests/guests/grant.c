@@ -200,6 +200,64 @@ static void test_map(void)
 	CHECK("end_rw_again", gnttab_end(REF_RW));
 }
 
+/*
+ * GNTMAP_device_map without an IOMMU (PV, as Xen): the bus address is the
+ * frame's machine address; host and device parts are unmapped apart, and
+ * the handle lives until both are gone.
+ */
+static long unmap_parts(grant_handle_t h, void *va, uint64_t bus)
+{
+	struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)va,
+					    .dev_bus_addr = bus,
+					    .handle = h };
+	long rc = hyp_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	return rc ? rc : u.status;
+}
+
+static void test_device_map(void)
+{
+	uint32_t *page = page_alloc(), *va = page_alloc();
+	uint64_t bus = (uint64_t)virt_to_mfn(page) << PAGE_SHIFT;
+	struct gnttab_map_grant_ref m;
+	uint16_t busy = GTF_reading | GTF_writing;
+
+	gnttab_grant(REF_RW, SELF, virt_to_mfn(page), false);
+	gnttab_map(&m, SELF, REF_RW, NULL, GNTMAP_device_map);
+	CHECK_EQ("device_map", m.status, GNTST_okay);
+	CHECK_EQ("device_map_bus_addr", m.dev_bus_addr, bus);
+	CHECK_EQ("device_map_flags", gnttab[REF_RW].flags & busy, busy);
+	CHECK("device_map_end_refused", !gnttab_end(REF_RW));
+	CHECK_EQ("device_unmap_bad_bus_addr",
+		 unmap_parts(m.handle, NULL, bus + PAGE_SIZE),
+		 GNTST_bad_dev_addr);
+	CHECK_EQ("device_unmap_host_part_only", unmap_parts(m.handle, va, 0),
+		 GNTST_okay);
+	CHECK_EQ("device_map_still_pinned", gnttab[REF_RW].flags & busy, busy);
+	CHECK_EQ("device_unmap", unmap_parts(m.handle, NULL, bus), GNTST_okay);
+	CHECK_EQ("device_unmap_clears", gnttab[REF_RW].flags & busy, 0);
+	CHECK_EQ("device_unmap_twice", unmap_parts(m.handle, NULL, bus),
+		 GNTST_bad_handle);
+	CHECK("device_map_end", gnttab_end(REF_RW));
+
+	/* Both at once, read-only: the host part goes first. */
+	gnttab_grant(REF_RO, SELF, virt_to_mfn(page), true);
+	gnttab_map(&m, SELF, REF_RO, va,
+		   GNTMAP_host_map | GNTMAP_device_map | GNTMAP_readonly);
+	CHECK_EQ("host_device_map", m.status, GNTST_okay);
+	CHECK("host_device_map_pte_ro",
+	      !(pt_get_pte((unsigned long)va) & _PAGE_RW));
+	CHECK_EQ("host_device_unmap_host", unmap_parts(m.handle, va, 0),
+		 GNTST_okay);
+	CHECK_EQ("host_device_pte_cleared", pt_get_pte((unsigned long)va), 0);
+	CHECK_EQ("host_device_device_left", gnttab[REF_RO].flags & busy,
+		 GTF_reading);
+	CHECK_EQ("host_device_unmap_device", unmap_parts(m.handle, NULL, bus),
+		 GNTST_okay);
+	CHECK_EQ("host_device_unmapped", gnttab[REF_RO].flags & busy, 0);
+	CHECK("host_device_end", gnttab_end(REF_RO));
+}
+
 static void test_map_refusals(void)
 {
 	uint32_t *page = page_alloc(), *va = page_alloc();
@@ -418,6 +476,7 @@ void test_main(void)
 {
 	test_setup();
 	test_map();
+	test_device_map();
 	test_map_refusals();
 	test_copy();
 	test_misc();

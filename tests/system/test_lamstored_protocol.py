@@ -4,11 +4,12 @@ conflicts, watches, quotas, DIRECTORY_PART and permissions across
 domains (the latter through the --test-mode hook that lets a socket
 connection act as another domain)."""
 import struct
+import tempfile
 
 import pytest
 
 from xsclient import (HDR, DIRECTORY, DIRECTORY_PART, ERROR, READ,
-                      TRANSACTION_START, WATCH_EVENT, XsError,
+                      TRANSACTION_START, WATCH_EVENT, Daemon, XsError,
                       lamstored_bin, tdaemon)  # noqa: F401 fixtures
 
 
@@ -240,12 +241,12 @@ def test_guest_quotas(tdaemon):
     assert err(g.write, "/local/domain/5/deep/er", "") == "ENOSPC"
     assert err(g.write, "k0", "x" * 2100) == "ENOSPC"
     assert g.write("k0", "x" * 1000) == b"OK\0"
-    # Transactions: quota 10, Xen counts "more than 10 open".
+    # Transactions: exactly the quota of 10 may be open.
     ts = []
     with pytest.raises(XsError) as e:
         for _ in range(20):
             ts.append(g.start())
-    assert e.value.name == "ENOSPC" and len(ts) == 11
+    assert e.value.name == "ENOSPC" and len(ts) == 10
     for t in ts:
         g.end(t, commit=False)
     # Node quota applies at commit too.
@@ -256,3 +257,42 @@ def test_guest_quotas(tdaemon):
         "nodes           :       10"
     # dom0 is not bound by quotas.
     c0.write("/local/domain/5/k11", "y" * 3000)
+
+
+def test_quotas_from_the_command_line(lamstored_bin):
+    """Xen xenstored's quota options; each limit admits exactly its value."""
+    with tempfile.TemporaryDirectory(prefix="lamstored-") as tmp:
+        d = Daemon(lamstored_bin, tmp, extra=[
+            "-E", "4", "--watch-nb", "3", "-t", "2", "-Q", "memory=6000",
+            "-q", "memory=3000"])
+        try:
+            c0 = d.client()
+            table = c0.control("quota")
+            for name, val in (("nodes", 4), ("watches", 3),
+                              ("transactions", 2), ("memory", 6000)):
+                assert "%-17s: %8d " % (name, val) in table
+            assert "%-17s: %8d " % ("memory", 3000) in \
+                c0.control("quota-soft")
+            g = guest(d, 7)
+            # Nodes: the home and three more.
+            for i in range(3):
+                g.write("n%d" % i, "")
+            assert err(g.write, "n3", "") == "ENOSPC"
+            for i in range(3):
+                g.watch("n%d" % i, "t")
+            assert err(g.watch, "n0", "u") == "E2BIG"
+            ts = [g.start(), g.start()]
+            assert err(g.start) == "ENOSPC"
+            for t in ts:
+                g.end(t, commit=False)
+            # Memory: 2000 bytes of data fit twice, not three times.
+            g.write("n0", "x" * 2000)
+            g.write("n1", "x" * 2000)
+            assert err(g.write, "n2", "x" * 2000) == "EIO"
+            assert g.read("n2") == b""
+            # Crossing the soft quota is logged, as Xen does.
+            assert "domain 7 exceeds soft memory quota" in d.log_tail(200)
+        finally:
+            rc = d.stop()
+            print("---- lamstored log tail ----\n" + d.log_tail())
+        assert rc == 0

@@ -267,9 +267,9 @@ static int create_shared_info(struct domain *d)
 	if (!page)
 		return -XEN_ENOMEM;
 	memset(page, 0, PAGE_SIZE);
-	d->shared_info = page;
 	d->shared_info_mfn = virt_to_maddr(page) >> PAGE_SHIFT;
-	assign_frame(d->shared_info_mfn, d, PGC_HYP_HEAP);
+	share_hyp_frame(d->shared_info_mfn, d);
+	d->shared_info = guest_frame_ptr(d->shared_info_mfn);
 	time_init_shared_info(d->shared_info);
 	return 0;
 }
@@ -455,8 +455,10 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 		console_port = evtchn_alloc_unbound_port(b.d, 0);
 		if (store_port < 0 || console_port < 0)
 			return -XEN_ENOMEM;
-		b.d->console_ring = va_to_hyp(&b, b.l.console);
-		b.d->console_port = console_port;
+		rc = console_attach_ring(b.d, b.p2m[va_to_pfn(&b, b.l.console)],
+					 console_port);
+		if (rc)
+			return rc;
 	}
 	fill_start_info(&b, module_args(kernel->string), control, store_port,
 			console_port);

@@ -16,6 +16,7 @@
 #include <lamina/panic.h>
 #include <lamina/printk.h>
 #include <lamina/string.h>
+#include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
@@ -53,6 +54,36 @@ void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags)
 	f->owner = d->domid;
 	f->count_info = PGC_ALLOCATED | extra_flags | 1;
 	f->type_info = 0;
+}
+
+void share_hyp_frame(uint64_t mfn, struct domain *d)
+{
+	assign_frame(mfn, d, PGC_HYP_HEAP);
+	/* Cannot fail: the frame is fresh and d's. */
+	BUG_ON(get_page_and_type(mfn, d, PGT_WRITABLE));
+}
+
+/* Debug builds count the pointers: each must hold a writable type ref. */
+void *guest_frame_ptr(uint64_t mfn)
+{
+#ifdef CONFIG_DEBUG
+	struct frame *f = mfn_frame(mfn);
+
+	BUG_ON((f->type_info & PGT_TYPE_MASK) != PGT_WRITABLE ||
+	       (f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
+	f->hyp_ptrs++;
+#endif
+	return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
+void guest_frame_drop_ptr(uint64_t mfn)
+{
+#ifdef CONFIG_DEBUG
+	BUG_ON(!mfn_frame(mfn)->hyp_ptrs);
+	mfn_frame(mfn)->hyp_ptrs--;
+#else
+	(void)mfn;
+#endif
 }
 
 int get_page(uint64_t mfn, const struct domain *d)
@@ -111,8 +142,8 @@ static pte_t *map_frame(uint64_t mfn)
  * I/O memory: frames no domain or allocator owns — device MMIO above RAM,
  * firmware ranges (reserved, ACPI, NVS), holes, and the first MiB of RAM
  * the hypervisor keeps for the BIOS. A domain with an IOMEM capability
- * covering them may map them; they carry no reference counts. Never RAM
- * the hypervisor or any domain uses.
+ * covering them may map them, except the hypervisor's own devices; they
+ * carry no reference counts. Never RAM the hypervisor or any domain uses.
  */
 static bool frame_is_iomem(uint64_t mfn)
 {
@@ -129,10 +160,43 @@ static bool frame_is_iomem(uint64_t mfn)
 	return true; /* in no range: a hole or device memory */
 }
 
-static bool iomem_allowed(const struct domain *d, uint64_t mfn)
+#define MSI_ADDR_BASE 0xfee00000UL /* the 1 MiB the LAPIC and MSIs decode */
+
+/*
+ * The devices the hypervisor drives itself, and the AP trampoline: no
+ * IOMEM capability reaches them (Xen denies dom0 the LAPIC and MSI range
+ * too; docs/security.md).
+ */
+static bool frame_is_hypervisor_mmio(uint64_t mfn)
 {
-	return frame_is_iomem(mfn) &&
-	       !cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP);
+	return (mfn << PAGE_SHIFT) >> 20 == MSI_ADDR_BASE >> 20 ||
+	       (acpi.lapic_address &&
+		mfn == acpi.lapic_address >> PAGE_SHIFT) ||
+	       mfn == AP_TRAMPOLINE_BASE >> PAGE_SHIFT;
+}
+
+/*
+ * Hypervisor devices whose registers only read (an I/O APIC's window
+ * depends on the select register only the hypervisor writes): mapped
+ * read-only whatever the entry asks, as Xen's mmio_ro ranges. ACPI
+ * methods read the HPET through such a mapping.
+ */
+static bool frame_is_mmio_ro(uint64_t mfn)
+{
+	if (acpi.hpet_address && mfn == acpi.hpet_address >> PAGE_SHIFT)
+		return true;
+	for (unsigned int i = 0; i < acpi.nr_ioapics; i++)
+		if (mfn == acpi.ioapics[i].address >> PAGE_SHIFT)
+			return true;
+	return false;
+}
+
+static int iomem_allowed(const struct domain *d, uint64_t mfn)
+{
+	if (frame_is_hypervisor_mmio(mfn) ||
+	    cap_check(&d->cspace, CAP_IOMEM, mfn, 1, CAP_RIGHT_MAP))
+		return -XEN_EPERM; /* as Xen */
+	return 0;
 }
 
 /*
@@ -150,7 +214,7 @@ static int get_entry_refs(struct domain *d, const struct domain *owner,
 		if (e & ~L1_ALLOWED)
 			return -XEN_EINVAL;
 		if (frame_is_iomem(mfn))
-			return iomem_allowed(d, mfn) ? 0 : -XEN_EINVAL;
+			return iomem_allowed(d, mfn);
 		return (e & _PAGE_RW) ?
 			       get_page_and_type(mfn, owner, PGT_WRITABLE) :
 			       get_page(mfn, owner);
@@ -180,9 +244,13 @@ static void put_entry_refs(int level, unsigned int index, pte_t e)
 }
 
 /* Guest entries are always user-accessible: the guest kernel is ring 3. */
-static pte_t adjust_entry(pte_t e)
+static pte_t adjust_entry(int level, pte_t e)
 {
-	return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+	if (!(e & _PAGE_PRESENT))
+		return e;
+	if (level == 1 && frame_is_mmio_ro((e & PTE_ADDR_MASK) >> PAGE_SHIFT))
+		e &= ~(pte_t)_PAGE_RW;
+	return e | _PAGE_USER;
 }
 
 static void devalidate(uint64_t mfn, int level, unsigned int upto)
@@ -213,7 +281,7 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 			devalidate(mfn, level, i);
 			return rc;
 		}
-		t[i] = adjust_entry(t[i]);
+		t[i] = adjust_entry(level, t[i]);
 	}
 	if (level == 4)
 		install_hypervisor_l4_slots(t);
@@ -260,6 +328,10 @@ void put_page_type(uint64_t mfn)
 	uint32_t type = f->type_info & PGT_TYPE_MASK;
 
 	BUG_ON(!(f->type_info & PGT_COUNT_MASK));
+#ifdef CONFIG_DEBUG
+	/* Not below one reference per pointer the hypervisor keeps. */
+	BUG_ON((f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
+#endif
 	if ((f->type_info & PGT_COUNT_MASK) == 1) {
 		if (level_of(type) && (f->type_info & PGT_VALIDATED))
 			devalidate(mfn, level_of(type), PT_ENTRIES);
@@ -308,7 +380,7 @@ static int update_entry(struct domain *d, const struct domain *owner,
 	rc = get_entry_refs(d, owner, level, index, new);
 	if (rc)
 		return rc;
-	t[index] = adjust_entry(new);
+	t[index] = adjust_entry(level, new);
 	put_entry_refs(level, index, old);
 	return 0;
 }

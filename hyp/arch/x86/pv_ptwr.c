@@ -26,6 +26,15 @@
 #define PFEC_WRITE 2u
 #define RFLAGS_CF (1UL << 0)
 #define RFLAGS_ZF (1UL << 6)
+/*
+ * The CPU executes at most 15 instruction bytes. The bytes we decode are
+ * re-read from guest memory, which another vCPU may have rewritten since
+ * the fault: decode from a zero-padded buffer long enough for every form
+ * below after as many prefixes as fit, then refuse anything over 15.
+ */
+#define INSN_MAX 15
+#define INSN_FETCH 16
+#define INSN_BUF 32
 
 enum op { OP_MOV, OP_XCHG, OP_CMPXCHG, OP_AND, OP_OR, OP_BTS, OP_BTR };
 
@@ -73,7 +82,8 @@ static bool decode(const uint8_t *b, struct access *a)
 	unsigned int i = 0, rex = 0, mlen, ext, imm_bytes = 0;
 	uint8_t opc;
 
-	while (b[i] == 0xf0 || b[i] == 0x3e) /* lock, ds (UP lock stand-in) */
+	/* lock, ds (UP lock stand-in) */
+	while (i < INSN_MAX && (b[i] == 0xf0 || b[i] == 0x3e))
 		i++;
 	if ((b[i] & 0xf0) == 0x40)
 		rex = b[i++];
@@ -130,9 +140,9 @@ static bool decode(const uint8_t *b, struct access *a)
 	/* Immediates are sign-extended to the operand size (not bt's). */
 	if (imm_bytes && a->op != OP_BTS && a->op != OP_BTR && a->size > 1)
 		a->imm = (uint64_t)(int64_t)(imm_bytes == 1 ? (int8_t)a->imm :
-							     (int32_t)a->imm);
+							      (int32_t)a->imm);
 	a->len = i + imm_bytes;
-	return true;
+	return a->len <= INSN_MAX;
 }
 
 /* The L1 entry mapping va in the current kernel tables, or 0. */
@@ -142,8 +152,8 @@ static pte_t mapping_of(struct vcpu *v, uint64_t va)
 	pte_t e = 0;
 
 	for (int shift = L4_SHIFT; shift >= L1_SHIFT; shift -= 9) {
-		e = ((pte_t *)maddr_to_virt(mfn << PAGE_SHIFT))
-			[pt_index(va, shift)];
+		e = ((pte_t *)maddr_to_virt(
+			mfn << PAGE_SHIFT))[pt_index(va, shift)];
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			return 0;
 		mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
@@ -196,13 +206,13 @@ static bool apply(const struct access *a, struct cpu_user_regs *regs,
 	return false;
 }
 
-bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
-		     uint64_t addr, uint32_t error_code)
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr,
+		     uint32_t error_code)
 {
 	struct domain *d = v->domain;
 	unsigned int off = addr & 7, shift = off * 8;
 	uint64_t mfn, old, mask, operand, result, *slot;
-	uint8_t insn[16];
+	uint8_t insn[INSN_BUF] = { 0 };
 	struct access a;
 	pte_t map;
 
@@ -220,8 +230,8 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 	if (!mfn_valid(mfn) || mfn_frame(mfn)->owner != d->domid ||
 	    !pv_frame_is_page_table(mfn))
 		return false;
-	if (copy_from_guest(insn, regs->rip, sizeof(insn)) ||
-	    !decode(insn, &a) || off + a.size > 8)
+	if (copy_from_guest(insn, regs->rip, INSN_FETCH) || !decode(insn, &a) ||
+	    off + a.size > 8)
 		return false;
 	slot = (uint64_t *)maddr_to_virt(mfn << PAGE_SHIFT) +
 	       ((addr & (PAGE_SIZE - 1)) / 8);

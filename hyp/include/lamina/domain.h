@@ -146,6 +146,10 @@ void domain_crash(struct domain *d, const char *why);
 
 /* Copy a boot domain's console output to the serial line. */
 void console_drain_ring(struct domain *d);
+/* Keep the ring in d's frame mfn (typed writable while kept): 0 or -E. */
+int console_attach_ring(struct domain *d, uint64_t mfn, int port);
+/* Drain it a last time and let the frame go. */
+void console_release_ring(struct domain *d);
 void console_drain_all(void);
 
 /* Is any domain still running (not shut down)? */

@@ -33,7 +33,7 @@ struct frame {
 	uint16_t owner; /* domain id, FRAME_OWNER_NONE if none */
 	uint8_t order; /* buddy order while FRAME_FREE_HEAD is set */
 	uint8_t flags; /* FRAME_* above */
-	uint32_t reserved;
+	uint32_t hyp_ptrs; /* debug builds: pointers the hypervisor keeps */
 };
 
 #endif

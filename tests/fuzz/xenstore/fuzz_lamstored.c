@@ -9,7 +9,9 @@
  *         ring; the rest of the input is a stream of (selector, length,
  *         bytes) chunks fed to them.
  * After each input the store must be a consistent tree whose per-domain
- * node counts match what the domains are charged.
+ * node counts match what the domains are charged, each node charged what
+ * it costs, and (once watches and transactions are gone) each domain's
+ * memory what its nodes cost.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,7 @@ struct tally {
 	size_t nodes;
 	uint32_t owners[64];
 	int counts[64];
+	long bytes[64];
 	int nowners;
 };
 
@@ -92,16 +95,35 @@ static bool count_node(struct node *n, void *arg)
 	if (i == t->nowners && i < 64) {
 		t->owners[i] = n->perms.p[0].id;
 		t->counts[i] = 0;
+		t->bytes[i] = 0;
 		t->nowners++;
 	}
-	if (i < 64)
+	if (i < 64) {
 		t->counts[i]++;
+		t->bytes[i] += n->acc;
+	}
+	/* A node changed in place must have been charged again. */
+	if (n->acc != node_memory(n)) {
+		fprintf(stderr, "%s charged %u, costs %u\n", n->path, n->acc,
+			node_memory(n));
+		abort();
+	}
 	return true;
+}
+
+static long owned_bytes(const struct tally *t, uint32_t domid)
+{
+	for (int i = 0; i < t->nowners; i++)
+		if (t->owners[i] == domid)
+			return t->bytes[i];
+	return 0;
 }
 
 static void check_invariants(void)
 {
+	static const uint32_t clients[] = { 0, 3, 4 };
 	struct tally t = { 0 };
+	struct domain *d;
 
 	store_walk("/", count_node, &t);
 	/* Every node hangs off the root: no orphans, no dangling names. */
@@ -111,11 +133,24 @@ static void check_invariants(void)
 		abort();
 	}
 	for (int i = 0; i < t.nowners; i++) {
-		struct domain *d = domain_find(t.owners[i]);
-
+		d = domain_find(t.owners[i]);
 		if (!d || d->nbentry != t.counts[i]) {
 			fprintf(stderr, "domain %u charged %d, owns %d\n",
 				t.owners[i], d ? d->nbentry : -1, t.counts[i]);
+			abort();
+		}
+	}
+	/* Without watches and transactions, memory is what nodes cost. */
+	conn_destroy_all();
+	for (int i = 0; i < t.nowners + 3; i++) {
+		uint32_t id = i < t.nowners ? t.owners[i] :
+					      clients[i - t.nowners];
+
+		d = domain_find(id);
+		if (d && d->memory != owned_bytes(&t, id)) {
+			fprintf(stderr,
+				"domain %u memory %ld, nodes cost %ld\n", id,
+				d->memory, owned_bytes(&t, id));
 			abort();
 		}
 	}

@@ -98,30 +98,134 @@ TEST(quota_watches)
 		while (events_pending(g))
 			free(next_event(g));
 	}
-	/* Xen checks "more than 128 already": the 130th fails. */
-	CHECK_EQ(ok, 129);
+	/* Exactly the quota, 128; the 129th gets Xen's E2BIG. */
+	CHECK_EQ(ok, 128);
 	CHECK_STR(xs_result(reqv(g, XS_WATCH, 0, 2, "w", "x")), "E2BIG");
+	CHECK_STR(xs_result(reqv(g, XS_UNWATCH, 0, 2, "w", "t0")), "OK");
+	CHECK_STR(xs_result(reqv(g, XS_WATCH, 0, 2, "w", "x")), "OK");
+	while (events_pending(g))
+		free(next_event(g));
 }
 
 TEST(quota_transactions)
 {
 	struct conn *g;
+	struct msg *m;
+	uint32_t first = 0;
 	int ok = 0;
 
 	fresh();
 	g = guest(14);
 	for (int i = 0; i < 20; i++) {
-		struct msg *m = reqv(g, XS_TRANSACTION_START, 0, 1, "");
-
+		m = reqv(g, XS_TRANSACTION_START, 0, 1, "");
 		if (err_of(m)) {
 			CHECK_STR(err_of(m), "ENOSPC");
 			free(m);
 			break;
 		}
+		if (!ok)
+			first = (uint32_t)atoi(m->body);
 		free(m);
 		ok++;
 	}
-	CHECK_EQ(ok, 11);
+	/* Exactly the quota, 10; the 11th gets Xen's ENOSPC. */
+	CHECK_EQ(ok, 10);
+	/* Ending one makes room for one. */
+	CHECK_STR(xs_result(reqv(g, XS_TRANSACTION_END, first, 1, "F")), "OK");
+	m = reqv(g, XS_TRANSACTION_START, 0, 1, "");
+	CHECK(!err_of(m));
+	free(m);
+	CHECK_STR(xs_result(reqv(g, XS_TRANSACTION_START, 0, 1, "")), "ENOSPC");
+}
+
+/* The memory a domain is charged, from CONTROL "quota <domid>". */
+static int memory_of(uint32_t domid)
+{
+	char id[16];
+	const char *r, *m;
+	int v = -1;
+
+	snprintf(id, sizeof(id), "%u", domid);
+	r = xs_result(reqv(client(), XS_CONTROL, 0, 2, "quota", id));
+	m = strstr(r, "memory");
+	if (m)
+		sscanf(strchr(m, ':') + 1, "%d", &v);
+	return v;
+}
+
+static char value[1100];
+
+static const char *write_n(struct conn *g, uint32_t tx, const char *path,
+			   int bytes)
+{
+	memset(value, 'v', sizeof(value));
+	value[bytes] = '\0';
+	return xs_write(g, tx, path, value);
+}
+
+/*
+ * Xen's memory quota: a node costs its owner its record (24-byte header,
+ * 8 per permission, data, child names) plus its path; a watch its path
+ * and token; a transaction's copies the domain in the transaction. A
+ * charge that would bring the total to the hard quota fails: EIO for a
+ * node write, ENOMEM for a watch (Xen's errors).
+ */
+TEST(quota_memory)
+{
+	struct conn *g, *d0;
+	uint32_t tx;
+	struct msg *m;
+
+	fresh();
+	d0 = client();
+	g = guest(21);
+	CHECK_STR(xs_result(reqv(d0, XS_CONTROL, 0, 4, "quota", "set", "memory",
+				 "4096")),
+		  "OK");
+	/* Home: 24 + 8 + strlen("/local/domain/21"). */
+	CHECK_EQ(memory_of(21), 48);
+	/* Each: 24 + 8 + 1000 + 18 for the node, 2 for its name in home. */
+	CHECK_STR(write_n(g, 0, "a", 1000), "OK");
+	CHECK_EQ(memory_of(21), 1100);
+	CHECK_STR(write_n(g, 0, "b", 1000), "OK");
+	CHECK_STR(write_n(g, 0, "c", 1000), "OK");
+	CHECK_EQ(memory_of(21), 3204);
+	CHECK_STR(write_n(g, 0, "d", 1000), "EIO");
+	CHECK_STR(xs_read(g, 0, "d"), "ENOENT");
+	CHECK_EQ(memory_of(21), 3204);
+	/* 4095 fits; reaching 4096 does not (Xen: total >= quota fails). */
+	CHECK_STR(write_n(g, 0, "d", 839), "OK");
+	CHECK_EQ(memory_of(21), 4095);
+	CHECK_STR(write_n(g, 0, "e", 0), "EIO");
+	CHECK_STR(write_n(g, 0, "a", 1001), "EIO");
+	CHECK_STR(write_n(g, 0, "a", 999), "OK");
+	CHECK_EQ(memory_of(21), 4094);
+	/* A watch costs strlen("/local/domain/21/a") + strlen("t"). */
+	CHECK_STR(xs_result(reqv(g, XS_WATCH, 0, 2, "a", "t")), "ENOMEM");
+	CHECK_STR(xs_result(reqv(g, XS_RM, 0, 1, "b")), "OK");
+	CHECK_EQ(memory_of(21), 3042);
+	CHECK_STR(xs_result(reqv(g, XS_WATCH, 0, 2, "a", "t")), "OK");
+	free(next_event(g));
+	CHECK_EQ(memory_of(21), 3061);
+	/*
+	 * In a transaction the copy of home (24 + 8 + 6 + 16) counts too:
+	 * 3061 + 54 + 1052 reaches the quota, 3061 + 54 + 62 does not.
+	 */
+	m = reqv(g, XS_TRANSACTION_START, 0, 1, "");
+	tx = (uint32_t)atoi(m->body);
+	free(m);
+	CHECK_STR(write_n(g, tx, "e", 1000), "EIO");
+	CHECK_STR(write_n(g, tx, "e", 10), "OK");
+	CHECK_EQ(memory_of(21), 3177);
+	CHECK_STR(xs_result(reqv(g, XS_TRANSACTION_END, tx, 1, "F")), "OK");
+	CHECK_EQ(memory_of(21), 3061);
+	/* dom0 is not bound; everything given back leaves the home only. */
+	CHECK_STR(write_n(d0, 0, "/local/domain/21/a", 1099), "OK");
+	CHECK_STR(xs_result(reqv(g, XS_UNWATCH, 0, 2, "a", "t")), "OK");
+	CHECK_STR(xs_result(reqv(g, XS_RM, 0, 1, "a")), "OK");
+	CHECK_STR(xs_result(reqv(g, XS_RM, 0, 1, "c")), "OK");
+	CHECK_STR(xs_result(reqv(g, XS_RM, 0, 1, "d")), "OK");
+	CHECK_EQ(memory_of(21), 48);
 }
 
 TEST(quota_path_length)

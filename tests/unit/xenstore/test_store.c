@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Node requests as a dom0 tool sees them. */
+#include <pthread.h>
+
 #include "../test.h"
 #include "harness.h"
 
@@ -93,6 +95,81 @@ TEST(store_mkdir_rm)
 	CHECK_STR(xs_result(reqv(c, XS_RM, 0, 1, "/d/e")), "ENOENT");
 	CHECK_STR(xs_result(reqv(c, XS_RM, 0, 1, "/")), "EINVAL");
 	CHECK_STR(xs_result(reqv(c, XS_DIRECTORY, 0, 1, "/")), "tool");
+}
+
+struct rm_job {
+	struct conn *c;
+	uint32_t tx;
+	const char *path, *result;
+};
+
+static void *rm_job_run(void *arg)
+{
+	struct rm_job *j = arg;
+
+	j->result = xs_result(reqv(j->c, XS_RM, j->tx, 1, j->path));
+	return NULL;
+}
+
+/*
+ * RM on a thread with a 1 MiB stack: a removal that recursed once per
+ * level (4 KiB path buffer a frame) would need 4 MiB for the deepest tree.
+ */
+static const char *rm_on_small_stack(struct conn *c, uint32_t tx,
+				     const char *path)
+{
+	struct rm_job j = { c, tx, path, NULL };
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1024 * 1024);
+	CHECK_EQ(pthread_create(&t, &attr, rm_job_run, &j), 0);
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&attr);
+	return j.result;
+}
+
+TEST(store_rm_deepest_tree)
+{
+	static char path[4096];
+	size_t base, len = strlen("/local/domain/0");
+	struct conn *c;
+	struct msg *m;
+	uint32_t tx;
+
+	fresh();
+	c = client();
+	base = store_count();
+	/* 1024 levels: "/a" repeated is 2048 characters, the path limit. */
+	strcpy(path, "/local/domain/0");
+	while (len < strlen("/local/domain/0") + 2048) {
+		strcpy(path + len, "/a");
+		len += 2;
+	}
+	CHECK_STR(xs_write(c, 0, path, "leaf"), "OK");
+	CHECK_EQ(store_count(), base + 3 + 1024);
+	strcat(path, "/a");
+	CHECK_STR(xs_write(c, 0, path, ""), "EINVAL");
+	path[len] = '\0';
+	CHECK_STR(xs_result(reqv(c, XS_WATCH, 0, 2, path, "leaf")), "OK");
+	free(next_event(c));
+	/* In a transaction (then abandoned), and for real. */
+	m = reqv(c, XS_TRANSACTION_START, 0, 1, "");
+	tx = (uint32_t)atoi(m->body);
+	free(m);
+	CHECK_STR(rm_on_small_stack(c, tx, "/local/domain/0/a"), "OK");
+	CHECK_STR(xs_read(c, tx, path), "ENOENT");
+	CHECK_STR(xs_result(reqv(c, XS_TRANSACTION_END, tx, 1, "F")), "OK");
+	CHECK_STR(xs_read(c, 0, path), "leaf");
+	CHECK_STR(rm_on_small_stack(c, 0, "/local/domain/0/a"), "OK");
+	CHECK_STR(xs_read(c, 0, path), "ENOENT");
+	CHECK_EQ(store_count(), base + 3);
+	/* The deepest node's watch saw it go. */
+	CHECK(events_pending(c) == 1);
+	m = next_event(c);
+	CHECK(m && !strcmp(m->body, path));
+	free(m);
 }
 
 TEST(store_children_keep_creation_order)

@@ -59,6 +59,21 @@ void put_page_and_type(uint64_t mfn);
 
 /* Give a freshly allocated frame to d (owner, allocation reference). */
 void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
+/*
+ * Give d a hypervisor page both use (shared_info, grant frames): the
+ * hypervisor keeps a writable type reference on it for good, so it can
+ * never become a page table or descriptor page.
+ */
+void share_hyp_frame(uint64_t mfn, struct domain *d);
+/*
+ * The hypervisor's pointer to a guest frame it keeps: the caller holds a
+ * PGT_WRITABLE reference for as long as it keeps the pointer, and calls
+ * guest_frame_drop_ptr before dropping it. Debug builds count pointers
+ * and stop if a frame's writable references fall below their number.
+ * Every such frame is listed in docs/security.md.
+ */
+void *guest_frame_ptr(uint64_t mfn);
+void guest_frame_drop_ptr(uint64_t mfn);
 
 /*
  * Replace entry index of the page table frame pt_mfn (of type level) by
