@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * audit: hostile requests found beyond issue 10, one per boot, chosen with
+ * "attack=NAME" on the command line. Each must leave the hypervisor up:
+ * the guest either gets an error (or an exception) and reports DONE, or is
+ * crashed alone. Lamina-only (HARNESS): Xen boots no domU here.
+ *
+ *   iret32   the iret hypercall to the 32-bit code selector with a return
+ *            address above 4 GiB: the hypervisor's own iretq faults.
+ *   ptstall  pin an L4 over every free frame built as page tables: one
+ *            hypercall validates millions of entries with interrupts off.
+ *   heartbeat (not an attack: the victim) busy-loops for "secs=N" and
+ *            reports the longest time it did not run; it must stay far
+ *            below what a non-preemptible hypercall of another domain
+ *            takes.
+ */
+#include <libpv/hypercall.h>
+#include <libpv/libpv.h>
+#include <libpv/mm.h>
+#include <libpv/string.h>
+#include <libpv/test.h>
+#include <libpv/time.h>
+#include <libpv/traps.h>
+#include <xen/errno.h>
+#include <xen/xen.h>
+
+#define KERNEL_CS32_RPL0 (FLAT_RING3_CS32 & ~3)
+
+static volatile unsigned long gp_seen, gp_rip;
+
+/* The #GP an iret that cannot complete is delivered as: resume below. */
+static int gp_hook(struct trap_frame *f)
+{
+	extern char iret32_resume[];
+
+	gp_seen++;
+	gp_rip = f->rip;
+	f->rip = (uint64_t)iret32_resume;
+	f->cs = FLAT_RING3_CS64;
+	return 1;
+}
+
+static void attack_iret32(void)
+{
+	trap_set_hook(TRAP_gp, gp_hook);
+	info("iret to %#x:0x100000000", KERNEL_CS32_RPL0);
+	asm volatile("movq %%rsp, %%rax\n\t"
+		     "pushq %0\n\t" /* ss */
+		     "pushq %%rax\n\t" /* rsp */
+		     "pushq $0x202\n\t" /* rflags */
+		     "pushq %1\n\t" /* cs */
+		     "pushq %2\n\t" /* rip */
+		     "pushq $0\n\t" /* flags */
+		     "jmp hypercall_page + 23 * 32\n\t"
+		     ".globl iret32_resume\n"
+		     "iret32_resume:"
+		     :
+		     : "i"(FLAT_RING3_SS64), "i"(KERNEL_CS32_RPL0),
+		       "r"(0x100000000UL)
+		     : "rax", "rcx", "r11", "memory");
+	CHECK("iret32_gp_delivered", gp_seen == 1, "seen %lu rip %#lx", gp_seen,
+	      gp_rip);
+}
+
+#define PT_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define FIRST_FREE_PFN 1024 /* past libpv's initial 4 MiB mapping */
+
+/* Fill frame mfn with e(i) for each of its 512 entries, via a window. */
+static void fill_frame(unsigned long window, unsigned long mfn,
+		       pte_t (*e)(unsigned long arg, unsigned int i),
+		       unsigned long arg)
+{
+	pte_t *t = (pte_t *)window;
+
+	if (hyp_update_va_mapping(window,
+				  ((uint64_t)mfn << PAGE_SHIFT) | PT_FLAGS,
+				  UVMF_INVLPG))
+		test_fatal("window map of %#lx refused", mfn);
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		t[i] = e(arg, i);
+}
+
+static pte_t l1_entry(unsigned long table, unsigned int i)
+{
+	/* Read-only mappings of the frames of the initial mapping. */
+	unsigned long pfn = (table * PT_ENTRIES + i) % FIRST_FREE_PFN;
+
+	return ((uint64_t)pfn_to_mfn(pfn) << PAGE_SHIFT) | _PAGE_PRESENT |
+	       _PAGE_ACCESSED;
+}
+
+/* Table entries: pfn first + i, for pfns below table_limit. */
+static unsigned long table_limit;
+
+static pte_t table_entry(unsigned long first_pfn, unsigned int i)
+{
+	unsigned long k = first_pfn + i;
+
+	return k < table_limit ?
+		       ((uint64_t)pfn_to_mfn(k) << PAGE_SHIFT) | PT_FLAGS :
+		       0;
+}
+
+static void attack_ptstall(void)
+{
+	unsigned long window = (unsigned long)page_alloc();
+	unsigned long nr = start_info->nr_pages - FIRST_FREE_PFN;
+	unsigned long l4 = FIRST_FREE_PFN, l3 = l4 + 1;
+	unsigned long l2_base = l3 + 1, l1_base, nr_l1, nr_l2;
+	uint64_t worst_pin = 0, worst_unpin = 0;
+
+	nr_l2 = (nr - 2 + PT_ENTRIES) / (PT_ENTRIES + 1);
+	l1_base = l2_base + nr_l2;
+	nr_l1 = nr - 2 - nr_l2;
+	if (nr_l1 > nr_l2 * PT_ENTRIES)
+		nr_l1 = nr_l2 * PT_ENTRIES;
+	info("building %lu L1s, %lu L2s", nr_l1, nr_l2);
+	for (unsigned long i = 0; i < nr_l1; i++)
+		fill_frame(window, pfn_to_mfn(l1_base + i), l1_entry, i);
+	table_limit = l1_base + nr_l1;
+	for (unsigned long k = 0; k < nr_l2; k++)
+		fill_frame(window, pfn_to_mfn(l2_base + k), table_entry,
+			   l1_base + k * PT_ENTRIES);
+	table_limit = l2_base + nr_l2;
+	fill_frame(window, pfn_to_mfn(l3), table_entry, l2_base);
+	table_limit = l3 + 1; /* the L4's slot 0 only */
+	fill_frame(window, pfn_to_mfn(l4), table_entry, l3);
+	hyp_update_va_mapping(window, 0, UVMF_INVLPG);
+	for (int round = 0; round < 4; round++) {
+		uint64_t t0 = system_time_ns(), t1, t2;
+		long rc = mmuext_one(MMUEXT_PIN_L4_TABLE, pfn_to_mfn(l4));
+
+		t1 = system_time_ns();
+		CHECK_EQ("ptstall_pin", rc, 0);
+		rc = mmuext_one(MMUEXT_UNPIN_TABLE, pfn_to_mfn(l4));
+		t2 = system_time_ns();
+		CHECK_EQ("ptstall_unpin", rc, 0);
+		if (t1 - t0 > worst_pin)
+			worst_pin = t1 - t0;
+		if (t2 - t1 > worst_unpin)
+			worst_unpin = t2 - t1;
+	}
+	info("STALL pin %lu us unpin %lu us", (unsigned long)(worst_pin / 1000),
+	     (unsigned long)(worst_unpin / 1000));
+}
+
+#define MS 1000000ULL
+#define HEARTBEAT_MAX_GAP (250 * MS) /* slices are 30 ms */
+
+static void heartbeat(void)
+{
+	uint64_t start = system_time_ns(), last = start, worst = 0;
+	uint64_t secs = cmdline_number("secs=", 6);
+
+	while (last - start < secs * 1000 * MS) {
+		uint64_t now = system_time_ns();
+
+		if (now - last > worst)
+			worst = now - last;
+		last = now;
+	}
+	info("HEARTBEAT max_gap_us %lu", (unsigned long)(worst / 1000));
+	CHECK("heartbeat_gap", worst < HEARTBEAT_MAX_GAP, "%lu ms",
+	      (unsigned long)(worst / MS));
+}
+
+void test_main(void)
+{
+	const char *cmd = (const char *)start_info->cmd_line;
+
+	if (strstr(cmd, "attack=iret32"))
+		attack_iret32();
+	else if (strstr(cmd, "attack=heartbeat"))
+		heartbeat();
+	else if (strstr(cmd, "attack=ptstall"))
+		attack_ptstall();
+	else
+		CHECK("known_attack", 0, "cmdline '%s'", cmd);
+}
