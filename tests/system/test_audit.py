@@ -44,3 +44,20 @@ def test_page_table_pin_does_not_stall_others(boot, guests_built):  # noqa: F811
            "HEARTBEAT" in ln])
     passed(m, res, 2, "heartbeat")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_idle_cpu_keeps_no_freed_l4(boot, guests_built):  # noqa: F811
+    """The attacker blocks (its CPU idles with the attacker's L4 still in
+    CR3), is woken on the other CPU, switches to a new L4 and gives the old
+    one back; the allocator hands the frame out again, zeroed. Before the
+    fix the idle CPU's next walk of a hypervisor address went through
+    that zeroed L4: a triple fault killed the machine in the first round
+    (no DONE, QEMU gone). Now an idle CPU runs on the idle page tables."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "audit") + " attack=stalecr3"],
+             mem="256M", smp=2)
+    rc = m.wait_exit(TIMEOUT)
+    alive(m)
+    passed(m, per_domain_results(m.log), 1, "stalecr3")
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
