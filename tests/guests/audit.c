@@ -158,19 +158,6 @@ static void on_timer(evtchn_port_t port, void *data)
 	(void)port, (void)data;
 }
 
-static void sleep_ns(uint64_t ns)
-{
-	uint64_t deadline = system_time_ns() + ns;
-
-	while (system_time_ns() < deadline) {
-		events_disable();
-		hyp_set_timer_op(deadline);
-		if (system_time_ns() < deadline)
-			hyp_sched_op(SCHEDOP_block, NULL);
-		events_restore(0);
-	}
-}
-
 static long reservation(unsigned int cmd, xen_pfn_t *mfn)
 {
 	struct xen_memory_reservation r = { .nr_extents = 1,
@@ -213,14 +200,15 @@ static void attack_stalecr3(void)
 	evtchn_set_handler(port, on_timer, NULL);
 	evtchn_unmask(port);
 	for (int round = 0; round < 40; round++) {
-		sleep_ns(3 * MS); /* maybe back on the other CPU */
+		sleep_until(system_time_ns() +
+			    3 * MS); /* maybe back on the other CPU */
 		switch_and_free_l4(&l4);
 		/* Keep the consoles busy: the boot CPU drains them. */
 		for (int i = 0; i < 8; i++)
 			info("stalecr3 round %d line %d ........................",
 			     round, i);
 	}
-	sleep_ns(500 * MS);
+	sleep_until(system_time_ns() + 500 * MS);
 	CHECK("stalecr3_survived", 1);
 }
 #define HEARTBEAT_MAX_GAP (250 * MS) /* slices are 30 ms */
