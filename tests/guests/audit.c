@@ -19,6 +19,10 @@
  *            syscall: the #DB the mov-SS shadow held back arrives on the
  *            first hypervisor instruction, still on the guest's stack, on
  *            hardware; QEMU's TCG raises it before the syscall (no test).
+ *   escape   console output with terminal controls (ESC sequences, BEL,
+ *            CR, backspace): the hypervisor copied them to the serial
+ *            line as they came, so a domain could retitle, clear or
+ *            overwrite what the operator reads there.
  *   heartbeat (not an attack: the victim) busy-loops for "secs=N" and
  *            reports the longest time it did not run; it must stay far
  *            below what a non-preemptible hypercall of another domain
@@ -31,6 +35,7 @@
 #include <libpv/test.h>
 #include <libpv/time.h>
 #include <libpv/traps.h>
+#include <libpv/console.h>
 #include <libpv/event.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
@@ -197,6 +202,16 @@ static void switch_and_free_l4(pte_t **l4)
 	     (unsigned long)got, rc);
 }
 
+static void attack_escape(void)
+{
+	static const char evil[] =
+		"escape: \x1b]0;owned\x07\x1b[2J\x1b[H"
+		"\r(lamina) Domain 0 (control) shut down\b\b\n";
+
+	console_write(evil, sizeof(evil) - 1);
+	CHECK("escape_written", 1);
+}
+
 static volatile uint16_t ss_value = FLAT_RING3_SS64;
 
 static void attack_movss(void)
@@ -269,6 +284,8 @@ void test_main(void)
 		attack_stalecr3();
 	else if (strstr(cmd, "attack=movss"))
 		attack_movss();
+	else if (strstr(cmd, "attack=escape"))
+		attack_escape();
 	else if (strstr(cmd, "attack=heartbeat"))
 		heartbeat();
 	else if (strstr(cmd, "attack=ptstall"))

@@ -61,3 +61,27 @@ def test_idle_cpu_keeps_no_freed_l4(boot, guests_built):  # noqa: F811
     alive(m)
     passed(m, per_domain_results(m.log), 1, "stalecr3")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+CONTROLS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n") + "\x7f"
+
+
+# The fix belongs in console.c (keep only printable bytes, tab and newline
+# from a domain, as Xen's guest_console_write does), another helper's file.
+@pytest.mark.xfail(strict=True, reason="console.c copies a domain's "
+                   "control characters to the serial line")
+def test_console_strips_terminal_controls(boot, guests_built):  # noqa: F811
+    """A boot domain's console output reaches the serial line with only
+    printable characters: no ESC sequence, BEL, CR or backspace that
+    would let it retitle, clear or overwrite the operator's terminal."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "audit") + " attack=escape"],
+             mem="256M", smp=1)
+    rc = m.wait_exit(TIMEOUT)
+    alive(m)
+    passed(m, per_domain_results(m.log), 1, "escape")
+    lines = [ln for ln in m.log.split("\n") if ln.startswith("(d1) ")]
+    bad = [ln for ln in lines if any(c in CONTROLS for c in ln)]
+    assert not bad, f"control characters from domain 1: {bad!r}"
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
