@@ -28,6 +28,8 @@
  *            below what a non-preemptible hypercall of another domain
  *            takes.
  */
+#include <libpv/console.h>
+#include <libpv/event.h>
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
 #include <libpv/mm.h>
@@ -35,8 +37,6 @@
 #include <libpv/test.h>
 #include <libpv/time.h>
 #include <libpv/traps.h>
-#include <libpv/console.h>
-#include <libpv/event.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
