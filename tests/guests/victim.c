@@ -61,18 +61,6 @@ static void on_timer(evtchn_port_t port, void *data)
 	(void)port, (void)data;
 }
 
-/* Sleep until deadline; the timer VIRQ may also end a block early. */
-static void sleep_until(uint64_t deadline)
-{
-	while (system_time_ns() < deadline) {
-		events_disable();
-		hyp_set_timer_op(deadline);
-		if (system_time_ns() < deadline)
-			hyp_sched_op(SCHEDOP_block, NULL);
-		events_restore(0);
-	}
-}
-
 void test_main(void)
 {
 	uint64_t period = cmdline_number("period=", 10) * MS;
