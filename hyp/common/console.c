@@ -26,11 +26,25 @@ static char rx_ring[RX_SIZE];
 static uint32_t rx_prod, rx_cons;
 static spinlock_t rx_lock = SPINLOCK_INIT;
 
+/*
+ * As Xen: only the control domain's text reaches the line as it is. From
+ * any other domain, control characters and escape sequences would retitle
+ * or clear the terminal, or rewrite a line to forge another domain's or
+ * the hypervisor's messages: only printable ASCII, tab and newline pass.
+ */
+static bool console_byte_ok(const struct domain *d, char c)
+{
+	return d->console_raw || (c >= 0x20 && c < 0x7f) || c == '\t' ||
+	       c == '\n';
+}
+
 static void emit_guest_text(struct domain *d, const char *s, size_t n)
 {
 	char prefix[12];
 
 	for (size_t i = 0; i < n; i++) {
+		if (!console_byte_ok(d, s[i]))
+			continue;
 		if (d->console_line_start) {
 			int len = snprintf(prefix, sizeof(prefix), "(d%u) ",
 					   d->domid);

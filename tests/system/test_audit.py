@@ -74,10 +74,6 @@ def test_idle_cpu_keeps_no_freed_l4(boot, guests_built):  # noqa: F811
 CONTROLS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n") + "\x7f"
 
 
-# The fix belongs in console.c (keep only printable bytes, tab and newline
-# from a domain, as Xen's guest_console_write does), another helper's file.
-@pytest.mark.xfail(strict=True, reason="console.c copies a domain's "
-                   "control characters to the serial line")
 def test_console_strips_terminal_controls(boot, guests_built):  # noqa: F811
     """A boot domain's console output reaches the serial line with only
     printable characters: no ESC sequence, BEL, CR or backspace that

@@ -116,6 +116,7 @@ struct domain {
 	struct xencons_interface *console_ring;
 	uint32_t console_port; /* the ring's event channel (start_info) */
 	bool console_line_start; /* next console byte begins a line */
+	bool console_raw; /* its console text is not filtered (console.c) */
 
 	struct cspace cspace;
 	struct cap_slot cap_slots[DOMAIN_CSPACE_SLOTS];
