@@ -219,7 +219,9 @@ extern const struct quota quota_hard[], quota_soft[];
 bool quota_applies(const struct conn *c);
 /* Charging domid `delta` more bytes would reach the hard memory quota. */
 bool quota_memory_refuses(uint32_t domid, long delta);
-int quota_set_by_name(const struct quota *tab, const char *name, int val);
+/* Set a quota to a decimal value, 1 to INT_MAX; EINVAL otherwise. */
+int quota_set_by_name(const struct quota *tab, const char *name,
+		      const char *val);
 /* A command-line setting "<name>=<value>" of the hard or soft table. */
 int quota_set_option(const struct quota *tab, const char *arg);
 void quota_reset_defaults(void);

@@ -52,6 +52,19 @@ def test_usage(lamstored_bin):
     assert r.returncode == 1 and "cannot listen" in r.stderr
 
 
+def test_quota_options_that_wrap_are_refused(lamstored_bin, tmp_path):
+    """A negative quota or one past 2^32 must not wrap to a small positive
+    one (-4294967295 was taken for 1): lamstored refuses it and exits."""
+    sock = str(tmp_path / "socket")
+    for opt in (["-Q", "memory=-4294967295"], ["-E", "-4294966296"],
+                ["-W", "4294967424"], ["-q", "memory=-1"]):
+        r = subprocess.run([lamstored_bin, "--no-fork", "--no-domains",
+                            "--socket", sock] + opt,
+                           capture_output=True, text=True, timeout=10)
+        assert r.returncode == 2 and "bad quota" in r.stderr, (opt, r)
+        assert not os.path.exists(sock)
+
+
 def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
     def low_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
