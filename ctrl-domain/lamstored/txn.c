@@ -90,6 +90,17 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 		t->fail = true;
 		return XS_ENOSPC;
 	}
+	/*
+	 * The copy counts against the hard memory quota: ten transactions
+	 * reading the same nodes would otherwise hold ten times it. A
+	 * refused copy dooms the transaction, as a walk (RM, create) may
+	 * have done part of its work.
+	 */
+	if (global && quota_applies(c) &&
+	    quota_memory_refuses(t->domid, node_memory(global))) {
+		t->fail = true;
+		return XS_ENOMEM;
+	}
 	e = xzalloc(sizeof(*e));
 	e->path = xstrdup(path);
 	e->node = global ? node_dup(global) : NULL;

@@ -93,8 +93,9 @@ def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
 
 
 def test_rm_of_the_deepest_tree_on_a_small_stack(lamstored_bin):
-    """1024 levels, the most the path limit allows, removed by a daemon
-    whose stack is limited to 512 KiB: removal must not recurse."""
+    """1024 levels, the most the path limit allows, walked by RELEASE of
+    another domain and removed by a daemon whose stack is limited to
+    512 KiB: removal must not recurse."""
     def small_stack():
         resource.setrlimit(resource.RLIMIT_STACK, (512 << 10, 512 << 10))
 
@@ -107,6 +108,10 @@ def test_rm_of_the_deepest_tree_on_a_small_stack(lamstored_bin):
                 with pytest.raises(XsError) as e:
                     c.write(leaf + "/a", "")
                 assert e.value.name == "EINVAL"
+                # RELEASE of another domain walks the whole store.
+                c.introduce(9)
+                c.write("/local/domain/9/x", "")
+                c.release(9)
                 c.rm("/local/domain/0/a")
                 with pytest.raises(XsError) as e:
                     c.read(leaf)
