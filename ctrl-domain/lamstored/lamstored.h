@@ -184,7 +184,8 @@ struct domain {
 	int nbentry;
 	unsigned int nbwatch;
 	long memory; /* bytes charged: nodes, watches, transaction copies */
-	bool over_soft; /* soft memory quota exceeded (logged) */
+	bool over_soft; /* soft memory quota exceeded, as last logged */
+	long soft_msg_next; /* no soft-quota message before (monotonic s) */
 	uint64_t mfn;
 	uint32_t port;
 };
