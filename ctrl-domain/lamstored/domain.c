@@ -81,9 +81,9 @@ void domain_account(uint32_t domid, int nodes, long bytes)
 	d->nbentry += nodes;
 	d->memory += bytes;
 	/*
-	 * Xen logs the soft quota's crossings, no error comes of it, at most
+	 * Xen logs the soft quota's crossings (no error comes of it) at most
 	 * once per 5 s: a transaction's copies, charged and given back node
-	 * by node, cross it twice a node in one request.
+	 * by node, can cross it twice a node within one request.
 	 */
 	over = domid != 0 && d->memory >= quota_memory_soft;
 	if (over == d->over_soft)

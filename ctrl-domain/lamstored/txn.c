@@ -91,10 +91,10 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 		return XS_ENOSPC;
 	}
 	/*
-	 * The copy counts against the hard memory quota: ten transactions
-	 * reading the same nodes would otherwise hold ten times it. A
-	 * refused copy dooms the transaction, as a walk (RM, create) may
-	 * have done part of its work.
+	 * The copy counts against the hard memory quota: unchecked, ten
+	 * transactions reading the same nodes held ten copies of them, far
+	 * past it. A refused copy dooms the transaction, as a walk (RM,
+	 * create) may have done part of its work.
 	 */
 	if (global && quota_applies(c) &&
 	    quota_memory_refuses(t->domid, node_memory(global))) {
