@@ -420,9 +420,10 @@ TEST(memory_reintroduce_and_reconnect_give_back_watches_and_txns)
  * The copies a transaction takes of nodes it only reads are charged to
  * the reader. Unchecked, ten transactions reading the same nodes made
  * lamstored hold ten times what the guest stores, far past its quota
- * (here 65 KB at a quota of 20000; 20 MiB at the default 2.5 MiB): a copy that would take the domain to its quota is refused
- * (ENOMEM, and the transaction can then only fail), so a guest's books,
- * and what lamstored holds for it, stay below the quota.
+ * (here 64 KB at a quota of 20000; 20 MiB at the default 2.5 MiB). A
+ * copy that would take the domain to its quota is refused (ENOMEM, and
+ * the transaction can then only fail), so a guest's books, and what
+ * lamstored holds for it, stay below the quota.
  */
 TEST(memory_read_copies_stay_below_the_hard_quota)
 {
