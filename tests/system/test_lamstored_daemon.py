@@ -54,10 +54,13 @@ def test_usage(lamstored_bin):
 
 def test_quota_options_that_wrap_are_refused(lamstored_bin, tmp_path):
     """A negative quota or one past 2^32 must not wrap to a small positive
-    one (-4294967295 was taken for 1): lamstored refuses it and exits."""
+    one (-4294967295 was taken for 1), nor a long value be cut short
+    (55 zeros, 12 and junk was taken for 12): lamstored refuses it and
+    exits."""
     sock = str(tmp_path / "socket")
     for opt in (["-Q", "memory=-4294967295"], ["-E", "-4294966296"],
-                ["-W", "4294967424"], ["-q", "memory=-1"]):
+                ["-W", "4294967424"], ["-q", "memory=-1"],
+                ["-E", "0" * 55 + "12junk"]):
         r = subprocess.run([lamstored_bin, "--no-fork", "--no-domains",
                             "--socket", sock] + opt,
                            capture_output=True, text=True, timeout=10)
