@@ -139,6 +139,8 @@ struct tx_entry *txn_entry(struct txn *t, const char *path);
 int txn_record(struct conn *c, struct txn *t, const char *path,
 	       const struct node *global, struct tx_entry **out);
 struct node *tx_entry_node(struct tx_entry *e);
+/* What an entry for path holding n (NULL: absent) costs its domain. */
+uint32_t tx_entry_cost(const char *path, const struct node *n);
 void tx_entry_set(struct txn *t, struct tx_entry *e, struct node *n);
 void tx_entry_queue_watch(struct tx_entry *e, bool exact);
 void txn_note_created(struct txn *t, int delta);

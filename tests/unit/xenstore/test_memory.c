@@ -169,16 +169,22 @@ TEST(memory_transactions_do_not_lift_past_the_hard_quota)
 		CHECK(tx[i] != 0);
 		for (int k = 0; k < 4; k++) {
 			snprintf(name, sizeof(name), "t%d/%d", i, k);
-			if (!strcmp(write_n(g, tx[i], name, 1500), "EIO"))
+			r = write_n(g, tx[i], name, 1500);
+			if (strcmp(r, "OK"))
 				refused++;
+			/* Refused node (EIO), or entry for its absence. */
+			CHECK(!strcmp(r, "OK") || !strcmp(r, "EIO") ||
+			      !strcmp(r, "ENOMEM"));
 			CHECK(memory_of(34) < 20000);
 		}
 	}
 	CHECK(refused > 0);
 	for (int i = 0; i < 10; i++) {
-		CHECK_STR(end(g, tx[i], true), "OK");
+		r = end(g, tx[i], true);
+		CHECK(!strcmp(r, "OK") || !strcmp(r, "ENOMEM"));
 		CHECK(memory_of(34) < 20000);
 	}
+	CHECK_EQ(strlen(xs_read(g, 0, "t0/0")), 1500);
 	/* Overwrites with bigger values in a transaction are checked too. */
 	tx[0] = start(g);
 	for (int i = 0; i < 10; i++) {
@@ -522,4 +528,44 @@ TEST(memory_soft_quota_messages_are_rate_limited)
 	CHECK(log_lines_with(log, "domain 39 exceeds soft memory quota") <= 2);
 	CHECK(log_lines_with(log, "domain 39 below soft memory quota") <= 2);
 	unlink(log);
+}
+
+/*
+ * A transaction also remembers the nodes it found absent, by path (up
+ * to 2 KiB each, 1024 a transaction): uncharged, ten transactions held
+ * 20 MiB of names for a guest storing nothing. Each such entry costs
+ * its path, checked like a copy.
+ */
+TEST(memory_absent_nodes_a_transaction_remembers_are_charged)
+{
+	static char path[2100];
+	struct conn *g;
+	uint32_t tx[10];
+	long before;
+	int refused = 0, held = 0;
+	const char *r;
+
+	fresh();
+	g = guest(42);
+	CHECK_STR(set_quota("memory", "100000"), "OK");
+	before = memory_of(42);
+	memset(path, 'p', 2000);
+	for (int t = 0; t < 10; t++) {
+		tx[t] = start(g);
+		for (int i = 0; i < 100; i++) {
+			snprintf(path + 2000, 16, "%d", i);
+			r = xs_read(g, tx[t], path);
+			if (!strcmp(r, "ENOMEM"))
+				refused++;
+			else
+				held++;
+			CHECK(memory_of(42) < 100000);
+		}
+	}
+	/* What is held is paid for: 2018 bytes of path an entry at least. */
+	CHECK(memory_of(42) - before >= (long)held * 2018);
+	CHECK(refused > 0);
+	for (int t = 0; t < 10; t++)
+		end(g, tx[t], false);
+	CHECK_EQ(memory_of(42), before);
 }
