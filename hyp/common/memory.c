@@ -51,9 +51,9 @@ static int release_frame(struct domain *d, uint64_t mfn)
 	}
 	f->count_info &= ~PGC_ALLOCATED;
 	m2p[mfn] = ~0UL;
-	d->tot_pages--;
 	put_page(mfn); /* the allocation reference */
-	put_page(mfn); /* ours; frees it unless mapped somewhere */
+	/* Ours: frees it (and uncharges d) unless mapped somewhere. */
+	put_page(mfn);
 	return 0;
 }
 
@@ -188,6 +188,7 @@ static long exchange_group(struct domain *d,
 
 		memset(block + k * PAGE_SIZE, 0, PAGE_SIZE);
 		assign_frame(new_mfn, d, 0);
+		d->tot_pages++; /* the old frame's free uncharges it */
 		/* The old frame leaves the domain. */
 		m2p[in_mfn[k]] = ~0UL;
 		put_page(in_mfn[k]);
@@ -239,6 +240,10 @@ static long exchange(struct domain *d, uint64_t arg)
 	    (x.out.domid != DOMID_SELF && x.out.domid != d->domid))
 		return -XEN_EPERM;
 	bits = XENMEMF_get_address_bits(x.out.mem_flags);
+	/* As Xen: no frame fits in a page's worth of bits (and the shift
+	 * below would be negative). */
+	if (bits && bits <= PAGE_SHIFT)
+		return -XEN_ENOMEM;
 	max_pfn = bits && bits < 52 ? 1UL << (bits - PAGE_SHIFT) : ~0UL;
 	/* A group: the least whole number of extents on both sides. */
 	group_in = in_order >= out_order ? 1 : 1UL << (out_order - in_order);

@@ -417,10 +417,12 @@ static void uaf_victim(void)
 	if (rc || m.status)
 		return;
 	test_unmap_recorded(attacker);
-	/* Room for new frames: give back the frames behind our own pages. */
+	/* Room for new frames: give back the frames behind our own pages,
+	 * unmapped (a mapped one stays charged until freed, as on Xen). */
 	for (unsigned int i = 0; i < VICTIM_PAGES; i++) {
 		pages[i] = page_alloc();
 		mfns[i] = virt_to_mfn(pages[i]);
+		hyp_update_va_mapping((unsigned long)pages[i], 0, UVMF_INVLPG);
 	}
 	r.extent_start.p = mfns;
 	box[V_READY] = 1;

@@ -111,7 +111,14 @@ void put_page(uint64_t mfn)
 	if (!(f->count_info & PGC_COUNT_MASK)) {
 		/* Last reference gone: the frame goes back to the allocator,
 		 * once no CPU can still reach it through a stale mapping. */
+		struct domain *d = domain_lookup(f->owner);
+
 		flush_tlb_stale();
+		/* A domain's frame counts against its max_pages until here,
+		 * as Xen's, not until it is given back: one given back while
+		 * mapped would let the domain take frames without limit. */
+		if (d && !(f->count_info & PGC_HYP_HEAP))
+			d->tot_pages--;
 		f->owner = FRAME_OWNER_NONE;
 		f->count_info = 0;
 		free_hyp_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);

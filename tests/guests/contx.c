@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * contx: a hostile domain against the memory calls' accounting and their
+ * continuation arguments (harness guest, not in `make list`; run by
+ * tests/system/test_contx.py):
+ *   - the guest-owned progress of a continuation rewritten: extent-start
+ *     bits at or past nr_extents, on a call that takes none, nr_exchanged
+ *     past nr_extents or at its end, exchange address bits below a page
+ *   - leak: gives back frames it still maps and asks for as many again,
+ *     each round's new frames mapped through a new L1 (one of them) that
+ *     it gives back too. A frame given back while still mapped must keep
+ *     counting against max_pages until it is really freed, as on Xen;
+ *     otherwise the domain's reach grows by 2 MiB a round until the host
+ *     has no memory left.
+ */
+#include <libpv/hypercall.h>
+#include <libpv/libpv.h>
+#include <libpv/mm.h>
+#include <libpv/string.h>
+#include <libpv/test.h>
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <xen/xen.h>
+
+#define PTE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define CHUNK PT_ENTRIES
+/* Free L2 slots of the initial mapping's L2 (it spans 1 GiB). */
+#define LEAK_VA (LIBPV_VIRT_BASE + (512UL << 20))
+#define LEAK_CHUNKS 256
+
+static uint64_t *list;
+
+static long reserve(unsigned int cmd, unsigned long n)
+{
+	struct xen_memory_reservation r = { .nr_extents = n,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = list;
+	return hyp_memory_op(cmd, &r);
+}
+
+static long tot_pages(void)
+{
+	domid_t self = DOMID_SELF;
+
+	return hyp_memory_op(XENMEM_current_reservation, &self);
+}
+
+static long exchange(uint64_t *in, uint64_t *out, unsigned long n,
+		     unsigned long done, unsigned int bits)
+{
+	struct xen_memory_exchange x = {
+		.in = { .nr_extents = n, .domid = DOMID_SELF },
+		.out = { .nr_extents = n,
+			 .domid = DOMID_SELF,
+			 .mem_flags = XENMEMF_address_bits(bits) },
+		.nr_exchanged = done,
+	};
+
+	x.in.extent_start.p = in;
+	x.out.extent_start.p = out;
+	return hyp_memory_op(XENMEM_exchange, &x);
+}
+
+static void continuation_args(void)
+{
+	uint64_t *in = page_alloc(), *out = page_alloc();
+	void *victim = page_alloc();
+	long tot = tot_pages();
+
+	/* Extent-start bits at or past nr_extents: nothing is done, the
+	 * start comes back (Xen's memory_op). */
+	CHECK_EQ("increase_start_past_end",
+		 reserve(XENMEM_increase_reservation |
+				 (3U << MEMOP_EXTENT_SHIFT),
+			 2),
+		 3);
+	CHECK_EQ("populate_start_at_end",
+		 reserve(XENMEM_populate_physmap | (2U << MEMOP_EXTENT_SHIFT),
+			 2),
+		 2);
+	CHECK_EQ("start_past_end_no_pages", tot_pages(), tot);
+	/* A call that never continues refuses extent-start bits. */
+	CHECK_EQ("exchange_start_bits",
+		 hyp_memory_op(XENMEM_exchange | (1U << MEMOP_EXTENT_SHIFT),
+			       in),
+		 -XEN_EINVAL);
+
+	/* nr_exchanged is the guest's: past nr_extents it is refused, at
+	 * nr_extents nothing is left to do. */
+	hyp_update_va_mapping((unsigned long)victim, 0, UVMF_INVLPG);
+	in[0] = virt_to_mfn(victim);
+	out[0] = virt_to_pfn(victim);
+	CHECK_EQ("exchange_done_past_end", exchange(in, out, 1, 2, 0),
+		 -XEN_EINVAL);
+	CHECK_EQ("exchange_done_at_end", exchange(in, out, 1, 1, 0), 0);
+	CHECK("exchange_done_at_end_untouched", out[0] == virt_to_pfn(victim));
+	/* Fewer address bits than a page: no frame fits (Xen: -ENOMEM). */
+	CHECK_EQ("exchange_bits_below_page", exchange(in, out, 1, 0, 8),
+		 -XEN_ENOMEM);
+	CHECK_EQ("exchange_bits_page", exchange(in, out, 1, 0, 12),
+		 -XEN_ENOMEM);
+	CHECK_EQ("exchange_refused_no_pages", tot_pages(), tot);
+}
+
+/* Chunk j: the 512 frames in list, list[0] as their L1 at its 2 MiB. */
+static bool map_chunk(unsigned long j, pte_t *scratch)
+{
+	unsigned long va = LEAK_VA + j * (2UL << 20);
+	uint64_t scratch_pte = pt_get_pte((unsigned long)scratch), l2e_ma;
+
+	if (hyp_update_va_mapping((unsigned long)scratch,
+				  (list[0] << PAGE_SHIFT) | PTE_FLAGS,
+				  UVMF_INVLPG))
+		return false;
+	memset(scratch, 0, PAGE_SIZE);
+	for (unsigned long i = 1; i < CHUNK; i++)
+		scratch[i] = (list[i] << PAGE_SHIFT) | PTE_FLAGS;
+	if (hyp_update_va_mapping((unsigned long)scratch, scratch_pte,
+				  UVMF_INVLPG) ||
+	    !pt_lookup(va, 2, &l2e_ma))
+		return false;
+	if (mmu_update_one(l2e_ma,
+			   (list[0] << PAGE_SHIFT) | PTE_FLAGS | _PAGE_USER))
+		return false;
+	for (unsigned long i = 1; i < CHUNK; i++)
+		*(volatile uint64_t *)(va + i * PAGE_SIZE) = j << 16 | i;
+	return true;
+}
+
+static void leak(void)
+{
+	pte_t *scratch = page_alloc();
+	domid_t self = DOMID_SELF;
+	long max = hyp_memory_op(XENMEM_maximum_reservation, &self);
+	unsigned long nr = start_info->nr_pages, held, chunks = 0, bad = 0;
+	long rc;
+
+	/* Room for the first chunk: CHUNK frames past the initial mapping,
+	 * mapped nowhere, given back for good. */
+	for (unsigned long i = 0; i < CHUNK; i++)
+		list[i] = pfn_to_mfn(nr - CHUNK + i);
+	CHECK_EQ("leak_gave_back_unmapped",
+		 reserve(XENMEM_decrease_reservation, CHUNK), CHUNK);
+	held = tot_pages();
+	info("contx leak max_pages=%ld tot_pages=%lu", max, held);
+	for (; chunks < LEAK_CHUNKS; chunks++) {
+		rc = reserve(XENMEM_increase_reservation, CHUNK);
+		if (rc > 0)
+			held += rc;
+		if (rc < CHUNK)
+			break;
+		if (!map_chunk(chunks, scratch))
+			test_fatal("contx: chunk %lu not mapped", chunks);
+		rc = reserve(XENMEM_decrease_reservation, CHUNK);
+		if (rc != CHUNK)
+			test_fatal("contx: chunk %lu: gave back %ld", chunks,
+				   rc);
+	}
+	for (unsigned long j = 0; j < chunks; j++)
+		for (unsigned long i = 1; i < CHUNK; i++)
+			if (*(volatile uint64_t *)(LEAK_VA + j * (2UL << 20) +
+						   i * PAGE_SIZE) !=
+			    (j << 16 | i))
+				bad++;
+	CHECK_EQ("leak_chunks_intact", bad, 0);
+	info("contx leak held=%lu max_pages=%ld tot_pages=%ld chunks=%lu", held,
+	     max, tot_pages(), chunks);
+	CHECK("leak_within_max_pages", (long)held <= max,
+	      "reaches %lu frames, max_pages %ld", held, max);
+	if ((long)held > max)
+		info("contx WON: %lu frames beyond max_pages", held - max);
+}
+
+void test_main(void)
+{
+	list = page_alloc();
+	continuation_args();
+	leak();
+}
