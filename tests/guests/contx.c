@@ -6,6 +6,8 @@
  *   - the guest-owned progress of a continuation rewritten: extent-start
  *     bits at or past nr_extents, on a call that takes none, nr_exchanged
  *     past nr_extents or at its end, exchange address bits below a page
+ *   - frames an exchange must refuse (mapped, the console ring), a mapped
+ *     frame given back twice: charged until unmapped, once
  *   - leak: gives back frames it still maps and asks for as many again,
  *     each round's new frames mapped through a new L1 (one of them) that
  *     it gives back too. A frame given back while still mapped must keep
@@ -103,6 +105,40 @@ static void continuation_args(void)
 	CHECK_EQ("exchange_refused_no_pages", tot_pages(), tot);
 }
 
+/*
+ * Frames an exchange must not take, and a frame given back twice: a
+ * mapped frame given back stays charged until its last mapping goes, and
+ * giving it back again (a continuation restarted over it) finds nothing.
+ */
+static void taken_frames(void)
+{
+	uint64_t *in = page_alloc(), *out = page_alloc();
+	volatile uint64_t *mapped = page_alloc();
+	long tot;
+
+	*mapped = 0x5ec7e7;
+	in[0] = virt_to_mfn((void *)mapped);
+	out[0] = virt_to_pfn((void *)mapped);
+	CHECK_EQ("exchange_mapped_refused", exchange(in, out, 1, 0, 0),
+		 -XEN_EINVAL);
+	CHECK("exchange_mapped_intact", *mapped == 0x5ec7e7);
+	in[0] = start_info->console.domU.mfn;
+	CHECK_EQ("exchange_console_ring_refused", exchange(in, out, 1, 0, 0),
+		 -XEN_EINVAL);
+
+	tot = tot_pages();
+	list[0] = virt_to_mfn((void *)mapped);
+	CHECK_EQ("give_back_mapped", reserve(XENMEM_decrease_reservation, 1),
+		 1);
+	CHECK_EQ("given_back_mapped_still_charged", tot_pages(), tot);
+	CHECK("given_back_mapped_still_usable", *mapped == 0x5ec7e7);
+	CHECK_EQ("give_back_again_refused",
+		 reserve(XENMEM_decrease_reservation, 1), 0);
+	CHECK_EQ("give_back_again_same_charge", tot_pages(), tot);
+	hyp_update_va_mapping((unsigned long)mapped, 0, UVMF_INVLPG);
+	CHECK_EQ("unmapped_uncharged", tot_pages(), tot - 1);
+}
+
 /* Chunk j: the 512 frames in list, list[0] as their L1 at its 2 MiB. */
 static bool map_chunk(unsigned long j, pte_t *scratch)
 {
@@ -176,5 +212,6 @@ void test_main(void)
 {
 	list = page_alloc();
 	continuation_args();
+	taken_frames();
 	leak();
 }

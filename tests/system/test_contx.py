@@ -27,7 +27,12 @@ def test_given_back_mapped_frames_stay_charged(boot, guests_built):  # noqa: F81
                   "exchange_done_past_end", "exchange_done_at_end",
                   "exchange_done_at_end_untouched",
                   "exchange_bits_below_page", "exchange_bits_page",
-                  "exchange_refused_no_pages", "leak_gave_back_unmapped",
+                  "exchange_refused_no_pages", "exchange_mapped_refused",
+                  "exchange_mapped_intact", "exchange_console_ring_refused",
+                  "give_back_mapped", "given_back_mapped_still_charged",
+                  "given_back_mapped_still_usable",
+                  "give_back_again_refused", "give_back_again_same_charge",
+                  "unmapped_uncharged", "leak_gave_back_unmapped",
                   "leak_chunks_intact", "leak_within_max_pages"):
         assert r["checks"].get(check) == "ok", m.tail()
     assert "WON" not in m.log, m.tail()
