@@ -48,12 +48,16 @@ static long tot_pages(void)
 	return hyp_memory_op(XENMEM_current_reservation, &self);
 }
 
-static long exchange(uint64_t *in, uint64_t *out, unsigned long n,
-		     unsigned long done, unsigned int bits)
+static long exchange_orders(uint64_t *in, uint64_t *out, unsigned long n,
+			    unsigned int in_order, unsigned int out_order,
+			    unsigned long done, unsigned int bits)
 {
 	struct xen_memory_exchange x = {
-		.in = { .nr_extents = n, .domid = DOMID_SELF },
-		.out = { .nr_extents = n,
+		.in = { .nr_extents = n,
+			.extent_order = in_order,
+			.domid = DOMID_SELF },
+		.out = { .nr_extents = (n << in_order) >> out_order,
+			 .extent_order = out_order,
 			 .domid = DOMID_SELF,
 			 .mem_flags = XENMEMF_address_bits(bits) },
 		.nr_exchanged = done,
@@ -62,6 +66,21 @@ static long exchange(uint64_t *in, uint64_t *out, unsigned long n,
 	x.in.extent_start.p = in;
 	x.out.extent_start.p = out;
 	return hyp_memory_op(XENMEM_exchange, &x);
+}
+
+static long exchange(uint64_t *in, uint64_t *out, unsigned long n,
+		     unsigned long done, unsigned int bits)
+{
+	return exchange_orders(in, out, n, 0, 0, done, bits);
+}
+
+/* A frame of ours mapped nowhere. */
+static uint64_t free_frame(void)
+{
+	void *p = page_alloc();
+
+	hyp_update_va_mapping((unsigned long)p, 0, UVMF_INVLPG);
+	return virt_to_mfn(p);
 }
 
 static void continuation_args(void)
@@ -125,6 +144,22 @@ static void taken_frames(void)
 	in[0] = start_info->console.domU.mfn;
 	CHECK_EQ("exchange_console_ring_refused", exchange(in, out, 1, 0, 0),
 		 -XEN_EINVAL);
+
+	/* A group that fails part way gives back what it took: the free
+	 * frame of a group whose second input is mapped, and a group with
+	 * no memory below its limit (no RAM below 1 MiB is the heap's). */
+	in[0] = free_frame();
+	in[1] = virt_to_mfn((void *)mapped);
+	tot = tot_pages();
+	CHECK_EQ("exchange_partial_group_refused",
+		 exchange_orders(in, out, 2, 0, 1, 0, 0), -XEN_EINVAL);
+	CHECK_EQ("exchange_below_1mib_nomem", exchange(in, out, 1, 0, 20),
+		 -XEN_ENOMEM);
+	out[0] = 0;
+	CHECK_EQ("exchange_given_back_exchanges", exchange(in, out, 1, 0, 0),
+		 0);
+	CHECK("exchange_given_back_new_frame", out[0] && out[0] != in[0]);
+	CHECK_EQ("exchange_same_charge", tot_pages(), tot);
 
 	tot = tot_pages();
 	list[0] = virt_to_mfn((void *)mapped);
