@@ -174,6 +174,43 @@ static void taken_frames(void)
 	CHECK_EQ("unmapped_uncharged", tot_pages(), tot - 1);
 }
 
+/*
+ * Orders at their limit (9): 512 frames into one 2 MiB extent and back,
+ * which fills a group's input list; with its last frame mapped, that
+ * extent fails there and gives back the 511 before it.
+ */
+static void order_limits(void)
+{
+	uint64_t *out = page_alloc(), big;
+	void *spot = page_alloc();
+	uint64_t spot_pte = pt_get_pte((unsigned long)spot);
+	unsigned long nr = start_info->nr_pages;
+	long tot = tot_pages();
+
+	for (unsigned long i = 0; i < CHUNK; i++) {
+		list[i] = pfn_to_mfn(nr - 2 * CHUNK + i);
+		out[i] = nr - 2 * CHUNK + i;
+	}
+	CHECK_EQ("exchange_512_to_order9",
+		 exchange_orders(list, out, CHUNK, 0, 9, 0, 0), 0);
+	big = out[0];
+	CHECK("exchange_order9_aligned", !(big & 511), "mfn %#lx", big);
+	/* Its last frame mapped: the extent fails there. */
+	hyp_update_va_mapping((unsigned long)spot,
+			      ((big + 511) << PAGE_SHIFT) | PTE_FLAGS,
+			      UVMF_INVLPG);
+	list[0] = big;
+	CHECK_EQ("exchange_order9_last_mapped_refused",
+		 exchange_orders(list, out, 1, 9, 0, 0, 0), -XEN_EINVAL);
+	hyp_update_va_mapping((unsigned long)spot, spot_pte, UVMF_INVLPG);
+	list[0] = big;
+	for (unsigned long i = 0; i < CHUNK; i++)
+		out[i] = nr - 2 * CHUNK + i;
+	CHECK_EQ("exchange_order9_to_512",
+		 exchange_orders(list, out, 1, 9, 0, 0, 0), 0);
+	CHECK_EQ("exchange_orders_same_charge", tot_pages(), tot);
+}
+
 /* Chunk j: the 512 frames in list, list[0] as their L1 at its 2 MiB. */
 static bool map_chunk(unsigned long j, pte_t *scratch)
 {
@@ -248,5 +285,6 @@ void test_main(void)
 	list = page_alloc();
 	continuation_args();
 	taken_frames();
+	order_limits();
 	leak();
 }

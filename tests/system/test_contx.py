@@ -36,7 +36,10 @@ def test_given_back_mapped_frames_stay_charged(boot, guests_built):  # noqa: F81
                   "give_back_mapped", "given_back_mapped_still_charged",
                   "given_back_mapped_still_usable",
                   "give_back_again_refused", "give_back_again_same_charge",
-                  "unmapped_uncharged", "leak_gave_back_unmapped",
+                  "unmapped_uncharged", "exchange_512_to_order9",
+                  "exchange_order9_aligned",
+                  "exchange_order9_last_mapped_refused",
+                  "exchange_order9_to_512", "exchange_orders_same_charge", "leak_gave_back_unmapped",
                   "leak_chunks_intact", "leak_within_max_pages"):
         assert r["checks"].get(check) == "ok", m.tail()
     assert "WON" not in m.log, m.tail()
