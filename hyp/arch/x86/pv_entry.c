@@ -57,8 +57,8 @@ void pv_cpu_init(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
-				((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_STAR,
+	      ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HYP_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
@@ -149,6 +149,7 @@ void pv_start_vcpu(struct vcpu *v)
 	replaced = load_guest_selectors(sel);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	load_gs_bases(v);
+	debugreg_switch(v);
 	fpu_restore(v);
 	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
@@ -295,12 +296,8 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 		if (v->kernel_mode)
 			error_code &= ~4u;
 	}
-	if (vector == 1) {
-		uint64_t dr6;
-
-		asm volatile("mov %%db6, %0" : "=r"(dr6));
-		v->debugreg[6] = dr6; /* what get_debugreg(6) reports */
-	}
+	if (vector == 1)
+		debugreg_on_debug_trap(v); /* what get_debugreg(6) reports */
 	if (vector == 13 && pv_emulate_privileged(v, regs))
 		return;
 	if (vector == 6 && pv_emulate_forced(v, regs))

@@ -35,6 +35,7 @@ struct percpu {
 	struct vcpu *curr; /* the vCPU on this CPU, NULL when idle */
 	bool need_resched; /* switch at the next return to a guest */
 	bool idle; /* halted in the idle loop, wake with an IPI */
+	bool dr7_active; /* a guest's breakpoints are enabled in DR7 now */
 	uint64_t idle_stack_top;
 	/* TLB shootdown: set by the requester, cleared once flushed. */
 	volatile uint32_t flush_request;

@@ -1,0 +1,25 @@
+"""Guest-settable CPU state stays per vCPU (issue 10): two domains on one
+CPU, one sets the state, the other must not see it."""
+
+from test_boot_domains import (CTLWAIT_SMP, TIMEOUT, guest,  # noqa: F401
+                               per_domain_results, passed)
+from machine import qemu
+from test_guests_xen import guests_built  # noqa: F401
+
+
+def test_debug_registers_stay_per_domain(boot, guests_built):  # noqa: F811
+    """Domain 1 puts a write watchpoint on a variable; domain 2 (same
+    image, same address) writes it after every switch and must get no #DB,
+    while domain 1 gets one per write."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=2",
+                      guest(guests_built, "dbgkeep") + " mode=set",
+                      guest(guests_built, "dbgkeep") + " mode=watch"],
+             mem="256M", smp=1)
+    rc = m.wait_exit(TIMEOUT)
+    res = per_domain_results(m.log)
+    assert "Panic" not in m.log and "PANIC" not in m.log, m.tail()
+    for domid in (1, 2):
+        if passed(m, res, domid)["checks"].get("debug_traps_own") != "ok":
+            m.fail(f"domain {domid}: debug_traps_own did not pass")
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
