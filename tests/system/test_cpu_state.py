@@ -23,3 +23,26 @@ def test_debug_registers_stay_per_domain(boot, guests_built):  # noqa: F811
         if passed(m, res, domid)["checks"].get("debug_traps_own") != "ok":
             m.fail(f"domain {domid}: debug_traps_own did not pass")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def race_descriptor_frame(boot, built, mode):
+    """One hostile boot domain with two vCPUs on two CPUs races set_gdt
+    (or MMUEXT_SET_LDT) against its own stale writable TLB entry."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M:vcpus=2",
+             modules=[guest(built, "ctlwait") + " wait=1",
+                      guest(built, "descrace") + f" mode={mode}"],
+             mem="256M", smp=2)
+    rc = m.wait_exit(TIMEOUT)
+    print("\n".join(ln for ln in m.log.splitlines() if "race:" in ln))
+    assert "Panic" not in m.log and "PANIC" not in m.log, m.tail()
+    r = passed(m, per_domain_results(m.log), 1, "descrace")
+    assert r["checks"].get("no_call_gate_installed") == "ok", m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_gdt_validated_after_the_flush(boot, guests_built):  # noqa: F811
+    race_descriptor_frame(boot, guests_built, "gdt")
+
+
+def test_ldt_validated_after_the_flush(boot, guests_built):  # noqa: F811
+    race_descriptor_frame(boot, guests_built, "ldt")

@@ -57,8 +57,8 @@ void pv_cpu_init(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	wrmsr(MSR_STAR,
-	      ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
+				((uint64_t)HYP_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
