@@ -37,7 +37,6 @@ static volatile uint64_t *frame;
 static bool ldt;
 
 static uint8_t vcpu1_stack[16384] __attribute__((aligned(16)));
-static struct vcpu_guest_context ctx;
 
 /* One store of the gate; 1 if it faulted. */
 static unsigned long write_gate(volatile uint64_t *at)
@@ -74,23 +73,9 @@ static void __attribute__((noreturn)) vcpu1_main(void)
 
 static void start_vcpu1(void)
 {
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp =
-		(unsigned long)vcpu1_stack + sizeof(vcpu1_stack) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS;
-	ctx.user_regs.ss = FLAT_KERNEL_SS;
-	ctx.user_regs.rflags = 0x200;
-	ctx.kernel_ss = FLAT_KERNEL_SS;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = virt_to_machine(current_l4) & ~(PAGE_SIZE - 1);
-	for (unsigned int v = 0; v < 20; v++)
-		ctx.trap_ctxt[v] = (struct trap_info){
-			.vector = v,
-			.cs = FLAT_KERNEL_CS,
-			.address = (unsigned long)trap_entry_table[v],
-		};
-	CHECK_EQ("vcpu1_initialise", hyp_vcpu_op(VCPUOP_initialise, 1, &ctx),
+	CHECK_EQ("vcpu1_initialise",
+		 vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
+					sizeof(vcpu1_stack)),
 		 0);
 	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
 	while (!vcpu1_up)
