@@ -172,11 +172,12 @@ static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 	struct vcpu_info *vi = v->vcpu_info;
 	uint64_t frame[11], rsp, cs = regs->cs;
 	uint8_t saved_mask = vi->evtchn_upcall_mask;
+	bool from_user = !v->kernel_mode;
 	unsigned int n = 0;
 
 	if (!handler)
 		return false;
-	if (v->kernel_mode) {
+	if (!from_user) {
 		rsp = regs->rsp;
 		cs &= ~3UL; /* RPL 0 tells the guest it interrupted its kernel */
 	} else {
@@ -194,8 +195,11 @@ static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 	frame[n++] = regs->rsp;
 	frame[n++] = regs->ss;
 	rsp -= n * sizeof(uint64_t);
-	if (copy_to_guest(rsp, frame, n * sizeof(uint64_t)))
+	if (copy_to_guest(rsp, frame, n * sizeof(uint64_t))) {
+		if (from_user) /* user code must not go on as the kernel */
+			toggle_guest_mode(v);
 		return false;
+	}
 	if (mask_events)
 		vi->evtchn_upcall_mask = 1;
 	regs->rip = handler;
@@ -324,11 +328,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 /* A syscall from guest user mode goes to the guest kernel's handler. */
 static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
 {
-	if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
-		       v->syscall_masks_events)) {
-		/* No handler: as a real CPU would, #UD in user mode. */
+	/* No handler: as a real CPU would, #UD in user mode. */
+	if (!v->syscall_callback)
 		pv_inject_exception(v, regs, 6, false, 0);
-	}
+	else if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
+			    v->syscall_masks_events))
+		domain_crash(v->domain, "syscall callback: stack unwritable");
 }
 
 void do_syscall(struct cpu_user_regs *regs)
@@ -388,6 +393,9 @@ long do_iret(struct cpu_user_regs *regs)
 	regs->rflags = ctx.rflags;
 	regs->rsp = ctx.rsp;
 	regs->ss = ctx.ss | 3;
+	/* As Xen, with the assist the frame's IOPL is the virtual IOPL. */
+	if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+		v->iopl = (ctx.rflags >> 12) & 3;
 	/* The guest's IF is its event mask. */
 	v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
 	return 0;
@@ -415,14 +423,20 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 		vi = v->vcpu_info;
 		/* A timer due now fires now, not at the next tick. */
 		timer_check_expired(v);
+		/* As Xen: no room for the callback's frame kills the domain. */
 		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-		    v->event_callback)
-			pv_bounce(v, regs, v->event_callback, false, 0, true);
-		/* iretq to a non-canonical rip faults in ring 0: the guest
-		 * asked for it (a callback or iret frame), so it dies. */
+		    v->event_callback &&
+		    !pv_bounce(v, regs, v->event_callback, false, 0, true)) {
+			domain_crash(v->domain, "event callback: stack unwritable");
+			continue;
+		}
 		if (is_canonical(regs->rip))
 			break;
-		domain_crash(v->domain, "return to a non-canonical address");
+		/* As Xen's faulting iretq: #GP(0) with the frame the guest
+		 * asked for (an iret context); trap handlers are canonical. */
+		pv_inject_exception(v, regs, 13, true, 0);
+		if (!is_canonical(regs->rip))
+			domain_crash(v->domain, "return to a non-canonical address");
 	}
 	sanitize_frame(regs);
 	hyp_unlock(); /* interrupts stay off until the iretq */
