@@ -46,3 +46,17 @@ def test_gdt_validated_after_the_flush(boot, guests_built):  # noqa: F811
 
 def test_ldt_validated_after_the_flush(boot, guests_built):  # noqa: F811
     race_descriptor_frame(boot, guests_built, "ldt")
+
+
+def test_unwritable_event_frame_crashes_the_domain(boot, guests_built):  # noqa: F811,E501
+    """An event for a user-mode vCPU whose kernel stack is unmapped: as on
+    Xen the domain crashes; its user code never runs as its kernel."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "bouncefail")],
+             mem="256M", smp=CTLWAIT_SMP)
+    rc = m.wait_exit(TIMEOUT)
+    assert "Domain 1 (boot) crashed: event callback" in m.log, m.tail()
+    assert "Domain 1 (boot) shut down: crash" in m.log, m.tail()
+    assert "Domain 1 (boot) shut down: poweroff" not in m.log, m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
