@@ -111,6 +111,56 @@ static void test_watchpoint(void)
 	CHECK_EQ("watchpoint_disarmed", db_count - before, 0);
 }
 
+/* Xen's set_debugreg: reserved bits, fixed bits, DR4/DR5 aliases. */
+static void test_debugreg_semantics(void)
+{
+	CHECK_EQ("dr6_upper_bits_einval", hyp_set_debugreg(6, 1UL << 32),
+		 -XEN_EINVAL);
+	CHECK_EQ("dr7_upper_bits_einval", hyp_set_debugreg(7, 1UL << 32),
+		 -XEN_EINVAL);
+	hyp_set_debugreg(7, 0);
+	hyp_set_debugreg(6, 0);
+	CHECK_EQ("dr7_reads_default", hyp_get_debugreg(7), 0x400);
+	CHECK_EQ("dr6_reads_default", hyp_get_debugreg(6), 0xffff0ff0);
+	/* CR4.DE is clear: DR4 and DR5 are DR6 and DR7. */
+	CHECK_EQ("dr4_aliases_dr6", hyp_get_debugreg(4), 0xffff0ff0);
+	CHECK_EQ("dr5_set_aliases_dr7", hyp_set_debugreg(5, DR7_GD),
+		 -XEN_EPERM);
+}
+
+/* One mov to %dr<n> in the guest kernel: 0, or the #GP/#UD vector. */
+#define MOV_TO_DR(n, val, vec)                                          \
+	do {                                                             \
+		unsigned long __c = last_trap.count;                     \
+		asm volatile("1: mov %0, %%db" #n "\n2:\n" EXTABLE(1b, 2b) \
+			     : : "r"((unsigned long)(val)) : "memory");  \
+		vec = last_trap.count != __c ? last_trap.vector : 0;     \
+	} while (0)
+
+/* mov to and from debug registers, emulated with set_debugreg's checks. */
+static void test_mov_debugreg(void)
+{
+	unsigned long v = 0;
+	unsigned int vec;
+
+	MOV_TO_DR(0, &unwatched[1], vec);
+	CHECK_EQ("mov_to_dr0", vec, 0);
+	CHECK_EQ("mov_to_dr0_seen_by_get", hyp_get_debugreg(0),
+		 (unsigned long)&unwatched[1]);
+	asm volatile("mov %%db0, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr0", v, (unsigned long)&unwatched[1]);
+	MOV_TO_DR(0, HYPERVISOR_AREA, vec);
+	CHECK_EQ("mov_to_dr0_hypervisor_gp", vec, TRAP_gp);
+	MOV_TO_DR(7, DR7_GD, vec);
+	CHECK_EQ("mov_to_dr7_gd_gp", vec, TRAP_gp);
+	MOV_TO_DR(7, 0, vec);
+	CHECK_EQ("mov_to_dr7_zero", vec, 0);
+	asm volatile("mov %%db7, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr7_default", v, 0x400);
+	asm volatile("mov %%db4, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr4_is_dr6", v, hyp_get_debugreg(6));
+}
+
 static void mc_entry(struct multicall_entry *e, unsigned long op,
 		     unsigned long a0, unsigned long a1)
 {
@@ -318,6 +368,8 @@ void test_main(void)
 
 	test_debugreg_values();
 	test_watchpoint();
+	test_debugreg_semantics();
+	test_mov_debugreg();
 	test_multicall();
 	test_misc_ops();
 	port = bind_ipi();

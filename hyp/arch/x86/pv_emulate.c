@@ -15,6 +15,7 @@
 #include <asm/pv_emulate.h>
 #include <asm/uaccess.h>
 #include <asm/xstate.h>
+#include <xen/errno.h>
 #include <xen/xen.h>
 
 #ifndef CONFIG_SERIAL_PORT
@@ -363,6 +364,23 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 			return false;
 		}
 		regs->rip += len + 3;
+		return true;
+	}
+	/* mov %reg, %drN (0f 23 /r) and back (0f 21 /r): set_debugreg's
+	 * checks; as Xen, no such register is #UD, a refused value #GP. */
+	if (b[len] == 0x0f && (b[len + 1] == 0x21 || b[len + 1] == 0x23)) {
+		unsigned int dr = ((b[len + 2] >> 3) & 7) | ((rex & 4) << 1);
+		uint64_t *gpr =
+			guest_gpr(regs, (b[len + 2] & 7) | ((rex & 1) << 3));
+		long rc = b[len + 1] == 0x23 ? set_debugreg(v, dr, *gpr) :
+					       get_debugreg(v, dr, gpr);
+
+		if (rc == -XEN_ENODEV)
+			pv_inject_exception(v, regs, 6, false, 0);
+		else if (rc)
+			return false;
+		else
+			regs->rip += len + 3;
 		return true;
 	}
 	/* mov %crN, %reg (0f 20 /r): reads the guest's view of CR0/2/3/4. */
