@@ -161,6 +161,79 @@ static void test_mov_debugreg(void)
 	CHECK_EQ("mov_from_dr4_is_dr6", v, hyp_get_debugreg(6));
 }
 
+struct cpuid_out {
+	uint32_t a, b, c, d;
+};
+
+static struct cpuid_out pv_cpuid(uint32_t leaf)
+{
+	struct cpuid_out r;
+
+	asm volatile("ud2; .ascii \"xen\"; cpuid"
+		     : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d)
+		     : "a"(leaf), "c"(0));
+	return r;
+}
+
+/* As Xen's PV policy: no virtualisation extensions, its leaf ranges. */
+static void test_cpuid_policy(void)
+{
+	struct cpuid_out svm = pv_cpuid(0x8000000a), v = pv_cpuid(0), past;
+	uint32_t ext = pv_cpuid(0x80000000).a;
+
+	CHECK("cpuid_no_vmx", !(pv_cpuid(1).c & (1u << 5)), "ecx 0x%x",
+	      pv_cpuid(1).c);
+	CHECK("cpuid_no_svm", !(pv_cpuid(0x80000001).c & (1u << 2)),
+	      "ecx 0x%x", pv_cpuid(0x80000001).c);
+	CHECK("cpuid_no_svm_leaf", !(svm.a | svm.b | svm.c | svm.d),
+	      "%x %x %x %x", svm.a, svm.b, svm.c, svm.d);
+	info("cpuid max basic 0x%x extended 0x%x hypervisor 0x%x", v.a, ext,
+	     pv_cpuid(0x40000000).a);
+
+	CHECK("cpuid_max_basic_leaf", v.a && v.a <= 0xd, "0x%x", v.a);
+	/* Xen's PV policy always reaches leaf 0x80000021 on AMD. */
+	CHECK("cpuid_max_extended_leaf",
+	      v.b != 0x68747541 ? ext >= 0x80000000 : ext == 0x80000021,
+	      "0x%x", ext);
+	CHECK_EQ("cpuid_max_hypervisor_leaf", pv_cpuid(0x40000000).a,
+		 0x40000005);
+	past = pv_cpuid(v.a + 1);
+	CHECK("cpuid_past_basic_zero", !(past.a | past.b | past.c | past.d),
+	      "%x %x %x %x", past.a, past.b, past.c, past.d);
+	past = pv_cpuid(ext + 1);
+	CHECK("cpuid_past_extended_zero",
+	      !(past.a | past.b | past.c | past.d), "%x %x %x %x", past.a,
+	      past.b, past.c, past.d);
+	past = pv_cpuid(0x40000004); /* HVM-only */
+	CHECK("cpuid_hvm_leaf_zero", !(past.a | past.b | past.c | past.d),
+	      "%x %x %x %x", past.a, past.b, past.c, past.d);
+	CHECK("cpuid_machine_address_bits",
+	      pv_cpuid(0x40000005).b >= 24 && pv_cpuid(0x40000005).b <= 52,
+	      "%u", pv_cpuid(0x40000005).b);
+}
+
+#define CR4_PGE (1UL << 7)
+#define CR4_FSGSBASE (1UL << 16)
+#define CR4_SMEP (1UL << 20)
+
+/* A CR4 write keeps only what PV lets a guest set and the CPU offers. */
+static void test_cr4_write(void)
+{
+	unsigned long cr4, after;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	info("cr4 0x%lx", cr4);
+	asm volatile("mov %0, %%cr4"
+		     :
+		     : "r"(cr4 | CR4_PGE | CR4_FSGSBASE | CR4_SMEP));
+	asm volatile("mov %%cr4, %0" : "=r"(after));
+	CHECK("cr4_fsgsbase_not_kept", !(after & CR4_FSGSBASE), "cr4 0x%lx",
+	      after);
+	CHECK("cr4_only_pv_bits_kept", after == cr4, "0x%lx then 0x%lx", cr4,
+	      after);
+	asm volatile("mov %0, %%cr4" : : "r"(cr4));
+}
+
 static void mc_entry(struct multicall_entry *e, unsigned long op,
 		     unsigned long a0, unsigned long a1)
 {
@@ -370,6 +443,8 @@ void test_main(void)
 	test_watchpoint();
 	test_debugreg_semantics();
 	test_mov_debugreg();
+	test_cpuid_policy();
+	test_cr4_write();
 	test_multicall();
 	test_misc_ops();
 	port = bind_ipi();

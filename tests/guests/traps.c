@@ -59,6 +59,12 @@ static void test_exceptions(void)
 		     : "=r"(at));
 	expect("gp_hlt", TRAP_gp, 0, at);
 
+	/* int $n without a trap entry: #GP naming IDT entry n. */
+	traps_before = last_trap.count;
+	asm volatile("lea 1f(%%rip), %0\n1: int $0x41\n2:\n" EXTABLE(1b, 2b)
+		     : "=r"(at));
+	expect("gp_int_n", TRAP_gp, (0x41 << 3) | 2, at);
+
 	traps_before = last_trap.count;
 	asm volatile("lea 1f(%%rip), %0\n"
 		     "xor %%edx, %%edx\n xor %%ecx, %%ecx\n mov $1, %%eax\n"

@@ -277,6 +277,18 @@ static bool vector_has_error(unsigned int v)
 	       v == 29 || v == 30;
 }
 
+/* Is the #GP at regs->rip an "int $n" (cd nn)? Then its error code. */
+static bool soft_int_vector(const struct cpu_user_regs *regs, uint32_t *error)
+{
+	uint8_t insn[2];
+
+	if ((*error & 3) != 2 || copy_from_guest(insn, regs->rip, 2) ||
+	    insn[0] != 0xcd)
+		return false;
+	*error = ((uint32_t)insn[1] << 3) | 2;
+	return true;
+}
+
 void pv_guest_exception(struct cpu_user_regs *regs)
 {
 	struct vcpu *v = current;
@@ -306,10 +318,14 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 		return;
 	if (vector == 6 && pv_emulate_forced(v, regs))
 		return;
-	/* int $n from the guest: a #GP naming IDT entry n (error n*8+2). */
-	if (vector == 13 && (error_code & 7) == 2) {
+	/*
+	 * int $n from the guest: a #GP naming IDT entry n. The error code is
+	 * computed from the instruction (n * 8 + 2), not taken from the CPU:
+	 * QEMU's TCG reports n * 16 + 2 in long mode.
+	 */
+	if (vector == 13 && soft_int_vector(regs, &error_code)) {
 		unsigned int n = error_code >> 3;
-		const struct trap_info *ti = &v->traps[n & 0xff];
+		const struct trap_info *ti = &v->traps[n];
 
 		if (ti->address && TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3)) {
 			regs->rip += 2; /* past "int $n" */
