@@ -7,21 +7,26 @@ from machine import qemu
 from test_guests_xen import guests_built  # noqa: F401
 
 
-def test_debug_registers_stay_per_domain(boot, guests_built):  # noqa: F811
-    """Domain 1 puts a write watchpoint on a variable; domain 2 (same
-    image, same address) writes it after every switch and must get no #DB,
-    while domain 1 gets one per write."""
+def test_cpu_state_stays_per_domain(boot, guests_built):  # noqa: F811
+    """Domain 1 sets a write watchpoint on a variable, FS and GS bases,
+    CR0.TS, IOPL, XCR0 with AVX, CR4.DE and a GDT entry; domain 2 (same
+    image, same addresses) sets none of them but an FS base it replaces by
+    a selector load. On one CPU, across hundreds of switches, each sees
+    only its own: domain 2 gets no #DB and no #NM, domain 1 a #DB per
+    write."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
              modules=[guest(guests_built, "ctlwait") + " wait=2",
-                      guest(guests_built, "dbgkeep") + " mode=set",
-                      guest(guests_built, "dbgkeep") + " mode=watch"],
+                      guest(guests_built, "statekeep") + " mode=set",
+                      guest(guests_built, "statekeep") + " mode=watch"],
              mem="256M", smp=1)
     rc = m.wait_exit(TIMEOUT)
     res = per_domain_results(m.log)
     assert "Panic" not in m.log and "PANIC" not in m.log, m.tail()
     for domid in (1, 2):
-        if passed(m, res, domid)["checks"].get("debug_traps_own") != "ok":
-            m.fail(f"domain {domid}: debug_traps_own did not pass")
+        checks = passed(m, res, domid)["checks"]
+        for check in ("debug_traps_own", "no_foreign_nm", "state_own"):
+            if checks.get(check) != "ok":
+                m.fail(f"domain {domid}: {check} did not pass")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
 
 

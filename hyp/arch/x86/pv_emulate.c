@@ -305,6 +305,7 @@ static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs, bool write)
 				v->gs_base_user = val;
 			wrmsr(msr, val);
 		} else {
+			pv_save_segment_bases(v);
 			val = msr == MSR_FS_BASE ? v->fs_base :
 			      msr == MSR_GS_BASE ? v->gs_base_kernel :
 						   v->gs_base_user;

@@ -96,8 +96,22 @@ static void load_gs_bases(const struct vcpu *v)
 	      v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
 }
 
+/*
+ * The bases the CPU holds for v now: a selector the guest loaded itself
+ * (mov to %fs or %gs) replaced one since Lamina last wrote it, as on Xen.
+ */
+void pv_save_segment_bases(struct vcpu *v)
+{
+	uint64_t active = rdmsr(MSR_GS_BASE), shadow = rdmsr(MSR_KERNEL_GS_BASE);
+
+	v->fs_base = rdmsr(MSR_FS_BASE);
+	v->gs_base_kernel = v->kernel_mode ? active : shadow;
+	v->gs_base_user = v->kernel_mode ? shadow : active;
+}
+
 void toggle_guest_mode(struct vcpu *v)
 {
+	pv_save_segment_bases(v);
 	v->kernel_mode = !v->kernel_mode;
 	load_gs_bases(v);
 	load_guest_cr3(v);
@@ -120,6 +134,7 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 		return;
 	memcpy(&v->regs, regs, ENTRY_FRAME_SIZE);
 	save_selectors(v);
+	pv_save_segment_bases(v);
 	fpu_save(v);
 	runstate_switch(v, v->blocked || !v->running ? RUNSTATE_blocked :
 						       RUNSTATE_runnable);
