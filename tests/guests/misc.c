@@ -161,6 +161,45 @@ static void test_mov_debugreg(void)
 	CHECK_EQ("mov_from_dr4_is_dr6", v, hyp_get_debugreg(6));
 }
 
+/*
+ * A data breakpoint on the selector `mov %ss` reads, then `syscall`: the
+ * #DB is held back past the mov and arrives on the hypercall entry, in
+ * ring 0 with the guest's rsp. The hypervisor must take it on a stack of
+ * its own (Xen: an IST stack), never push the frame where the guest's rsp
+ * points: here a page of ours, which must stay untouched.
+ */
+static volatile uint16_t ss_sel = FLAT_KERNEL_SS;
+static unsigned long movss_saved_rsp;
+
+static void test_movss_syscall(void)
+{
+	uint64_t *stack = page_alloc();
+	unsigned long written = 0;
+
+	memset(stack, 0, PAGE_SIZE);
+	hyp_set_debugreg(0, (unsigned long)&ss_sel);
+	/* L0, RW0 = 11 (read or write), LEN0 = 01 (2 bytes) */
+	hyp_set_debugreg(7, DR7_L0 | (3UL << 16) | (1UL << 18));
+	asm volatile("mov %%rsp, %[saved]\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "mov %[sel], %%ss\n\t"
+		     "syscall\n\t"
+		     "mov %[saved], %%rsp"
+		     : [saved] "=m"(movss_saved_rsp)
+		     : [top] "r"((unsigned long)stack + PAGE_SIZE),
+		       [sel] "m"(ss_sel), "a"(__HYPERVISOR_xen_version),
+		       "D"(XENVER_version)
+		     : "rcx", "r11", "memory");
+	hyp_set_debugreg(7, 0);
+	hyp_set_debugreg(6, 0);
+	/* The guest's own #DB frame may be there; a hypervisor one holds
+	 * the hypervisor's code selector (0xe008, as Xen's). */
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+		written += stack[i] == 0xe008;
+	CHECK("movss_syscall_db_not_on_guest_stack", !written,
+	      "ring-0 cs %lu times at the guest's rsp", written);
+}
+
 struct cpuid_out {
 	uint32_t a, b, c, d;
 };
@@ -445,6 +484,7 @@ void test_main(void)
 	test_mov_debugreg();
 	test_cpuid_policy();
 	test_cr4_write();
+	test_movss_syscall();
 	test_multicall();
 	test_misc_ops();
 	port = bind_ipi();

@@ -292,6 +292,21 @@ static bool vector_has_error(unsigned int v)
 	       v == 29 || v == 30;
 }
 
+void __attribute__((noreturn))
+guest_exception_on_frame(struct cpu_user_regs *frame);
+
+/* #DB runs on an IST stack (desc.c); one from the guest moves to the
+ * vCPU's stack before anything can raise another. */
+void __attribute__((noreturn)) pv_guest_debug_trap(struct cpu_user_regs *regs)
+{
+	struct cpu_user_regs *frame = (struct cpu_user_regs *)(hyp_stack_top(
+							       current) -
+						       ENTRY_FRAME_SIZE);
+
+	memcpy(frame, regs, ENTRY_FRAME_SIZE);
+	guest_exception_on_frame(frame);
+}
+
 /* Is the #GP at regs->rip an "int $n" (cd nn)? Then its error code. */
 static bool soft_int_vector(const struct cpu_user_regs *regs, uint32_t *error)
 {

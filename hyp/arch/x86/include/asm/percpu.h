@@ -41,7 +41,7 @@ struct percpu {
 	volatile uint32_t flush_request;
 	/* tlb_clock value of this CPU's last full TLB flush. */
 	volatile uint64_t tlb_flushed;
-	char ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+	char ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 } __attribute__((aligned(4096)));
 
 extern struct percpu percpu[CONFIG_NR_CPUS];

@@ -29,6 +29,7 @@ void pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs,
 
 long do_iret(struct cpu_user_regs *regs);
 void pv_save_segment_bases(struct vcpu *v);
+void __attribute__((noreturn)) pv_guest_debug_trap(struct cpu_user_regs *regs);
 void toggle_guest_mode(struct vcpu *v);
 
 /* The CPU state for guest execution (syscall MSRs, CR4 bits). */
