@@ -73,11 +73,13 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 	v->gs_base_kernel =
 		is_canonical(c->gs_base_kernel) ? c->gs_base_kernel : 0;
 	v->gs_base_user = is_canonical(c->gs_base_user) ? c->gs_base_user : 0;
+	/* As Xen: set_debugreg's checks, a refused value simply not set. */
+	debugreg_vcpu_init(v);
 	for (unsigned int i = 0; i < 8; i++)
-		if (i != 4 && i != 5 && set_debugreg(v, i, c->debugreg[i]))
-			rc = -XEN_EINVAL;
+		if (i != 4 && i != 5)
+			set_debugreg(v, i, c->debugreg[i]);
 	/* Its GDT goes through set_gdt's checks, run on its behalf. */
-	if (!rc && c->gdt_ents)
+	if (c->gdt_ents)
 		rc = pv_set_gdt_frames(v, c->gdt_frames, c->gdt_ents);
 	if (rc) {
 		/* Nothing of a refused context stays referenced. */
