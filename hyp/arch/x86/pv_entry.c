@@ -111,7 +111,11 @@ void pv_save_segment_bases(struct vcpu *v)
 
 void toggle_guest_mode(struct vcpu *v)
 {
-	pv_save_segment_bases(v);
+	/* Only the active GS base can have changed under the guest. */
+	if (v->kernel_mode)
+		v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+	else
+		v->gs_base_user = rdmsr(MSR_GS_BASE);
 	v->kernel_mode = !v->kernel_mode;
 	load_gs_bases(v);
 	load_guest_cr3(v);
