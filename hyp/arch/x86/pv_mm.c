@@ -309,8 +309,12 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 	 */
 	if (type != PGT_WRITABLE)
 		flush_tlb_stale();
-	/* A page table must validate first. */
+	/* A page table or descriptor page must validate first, now. */
 	f->type_info = type | 1;
+	if (type == PGT_SEG_DESC && pv_validate_desc_frame(mfn)) {
+		f->type_info = 0;
+		return -XEN_EINVAL;
+	}
 	if (level_of(type)) {
 		rc = validate(d, mfn, level_of(type));
 		if (rc) {

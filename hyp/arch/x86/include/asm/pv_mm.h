@@ -25,6 +25,8 @@
 #define PGT_L3 (3u << PGT_TYPE_SHIFT)
 #define PGT_L4 (4u << PGT_TYPE_SHIFT)
 #define PGT_SEG_DESC (5u << PGT_TYPE_SHIFT)
+/* pv_descriptors.c: 0 if a frame holds only safe descriptors. */
+int pv_validate_desc_frame(uint64_t mfn);
 #define PGT_WRITABLE (6u << PGT_TYPE_SHIFT)
 #define PGT_PINNED (1u << 28)
 #define PGT_VALIDATED (1u << 27)
