@@ -57,8 +57,8 @@ void pv_cpu_init(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
-				((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_STAR,
+	      ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HYP_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
@@ -102,7 +102,8 @@ static void load_gs_bases(const struct vcpu *v)
  */
 void pv_save_segment_bases(struct vcpu *v)
 {
-	uint64_t active = rdmsr(MSR_GS_BASE), shadow = rdmsr(MSR_KERNEL_GS_BASE);
+	uint64_t active = rdmsr(MSR_GS_BASE),
+		 shadow = rdmsr(MSR_KERNEL_GS_BASE);
 
 	v->fs_base = rdmsr(MSR_FS_BASE);
 	v->gs_base_kernel = v->kernel_mode ? active : shadow;
@@ -303,9 +304,9 @@ guest_exception_on_frame(struct cpu_user_regs *frame);
  * vCPU's stack before anything can raise another. */
 void __attribute__((noreturn)) pv_guest_debug_trap(struct cpu_user_regs *regs)
 {
-	struct cpu_user_regs *frame = (struct cpu_user_regs *)(hyp_stack_top(
-							       current) -
-						       ENTRY_FRAME_SIZE);
+	struct cpu_user_regs *frame =
+		(struct cpu_user_regs *)(hyp_stack_top(current) -
+					 ENTRY_FRAME_SIZE);
 
 	memcpy(frame, regs, ENTRY_FRAME_SIZE);
 	guest_exception_on_frame(frame);
@@ -462,6 +463,18 @@ static void sanitize_frame(struct cpu_user_regs *regs)
 	regs->rflags |= RFLAGS_IF | (1UL << 1);
 }
 
+/*
+ * Can the return iretq load this rip? It must be canonical, and within
+ * the 4 GiB limit of the 32-bit code segment: past it the hypervisor's
+ * own iretq would fault, in ring 0.
+ */
+static bool return_address_ok(const struct cpu_user_regs *regs)
+{
+	if (regs->cs == GUEST_CS32)
+		return regs->rip <= 0xffffffffUL;
+	return is_canonical(regs->rip);
+}
+
 void prepare_return_to_guest(struct cpu_user_regs *regs)
 {
 	struct vcpu *v;
@@ -477,16 +490,18 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
 		    v->event_callback &&
 		    !pv_bounce(v, regs, v->event_callback, false, 0, true)) {
-			domain_crash(v->domain, "event callback: stack unwritable");
+			domain_crash(v->domain,
+				     "event callback: stack unwritable");
 			continue;
 		}
-		if (is_canonical(regs->rip))
+		if (return_address_ok(regs))
 			break;
 		/* As Xen's faulting iretq: #GP(0) with the frame the guest
 		 * asked for (an iret context); trap handlers are canonical. */
 		pv_inject_exception(v, regs, 13, true, 0);
-		if (!is_canonical(regs->rip))
-			domain_crash(v->domain, "return to a non-canonical address");
+		if (!return_address_ok(regs))
+			domain_crash(v->domain,
+				     "return to a non-canonical address");
 	}
 	sanitize_frame(regs);
 	hyp_unlock(); /* interrupts stay off until the iretq */
