@@ -13,6 +13,9 @@
  *   role=victim  (domain 2 + 1) maps the mailbox, takes new frames once
  *                the ring is back in the allocator, fills them, and
  *                checks nothing of theirs was read or written for it
+ *   role=hoard   (domain 1) gives back frames something still holds (its
+ *                own mappings, a device mapping of its own grant) and
+ *                asks for as many new ones: they must not exceed its quota
  *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC
  *                and MSI range, the AP trampoline) is refused to an IOMEM
  *                capability holder, the I/O APIC and HPET are mapped
@@ -417,10 +420,12 @@ static void uaf_victim(void)
 	if (rc || m.status)
 		return;
 	test_unmap_recorded(attacker);
-	/* Room for new frames: give back the frames behind our own pages. */
+	/* Room for new frames: give back the frames behind our own pages
+	 * (unmapped first: a mapped frame still counts, test_quota). */
 	for (unsigned int i = 0; i < VICTIM_PAGES; i++) {
 		pages[i] = page_alloc();
 		mfns[i] = virt_to_mfn(pages[i]);
+		unmap_va(pages[i]);
 	}
 	r.extent_start.p = mfns;
 	box[V_READY] = 1;
@@ -446,6 +451,75 @@ static void uaf_victim(void)
 		intact += page_is_secret(pages[i]);
 	CHECK_EQ("victim_pages_intact", intact, VICTIM_PAGES);
 	box[V_DONE] = 1;
+}
+
+/* ---- memory quota ------------------------------------------------------ */
+
+#define HOARD_PAGES 64 /* of the 128 libpv's page_alloc has */
+#define HOARD_REF 8
+#define HOARD_SELF 1 /* this boot domain's id (test_frames.py) */
+
+static long populate(xen_pfn_t *mfns, unsigned long n)
+{
+	struct xen_memory_reservation r = { .nr_extents = n,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = mfns;
+	return hyp_memory_op(XENMEM_populate_physmap, &r);
+}
+
+static long device_unmap(grant_handle_t h, uint64_t bus)
+{
+	struct gnttab_unmap_grant_ref u = { .dev_bus_addr = bus, .handle = h };
+	long rc = hyp_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	return rc ? rc : u.status;
+}
+
+/*
+ * A frame given back while something still holds it stays the domain's
+ * memory until the last reference goes (as Xen): it must count against
+ * the quota until then, or a domain at its quota hoards without bound by
+ * giving back mapped frames and taking new ones.
+ */
+static void test_quota(void)
+{
+	static xen_pfn_t mfns[HOARD_PAGES];
+	static void *pages[HOARD_PAGES];
+	struct gnttab_map_grant_ref m;
+	uint64_t bus;
+	long given = 0, got;
+
+	for (unsigned int i = 0; i < HOARD_PAGES; i++) {
+		pages[i] = page_alloc();
+		given += decrease(virt_to_mfn(pages[i])); /* still mapped */
+	}
+	CHECK_EQ("hoard_gave_back_mapped", given, HOARD_PAGES);
+	got = populate(mfns, HOARD_PAGES);
+	CHECK_EQ("hoard_within_quota", got, 0);
+	if (got > 0)
+		info("WON: %ld frames beyond the quota", got);
+	for (unsigned int i = 0; i < HOARD_PAGES; i++)
+		unmap_va(pages[i]);
+	/* Unmapped, the frames are free and their room is back. */
+	got = populate(mfns, HOARD_PAGES);
+	CHECK_EQ("hoard_room_back", got, HOARD_PAGES);
+
+	/* A device mapping of its own grant holds the frame too. */
+	CHECK_EQ("hoard_gnttab_init", gnttab_init(), 0);
+	pages[0] = page_alloc();
+	bus = (uint64_t)virt_to_mfn(pages[0]) << PAGE_SHIFT;
+	gnttab_grant(HOARD_REF, HOARD_SELF, virt_to_mfn(pages[0]), false);
+	gnttab_map(&m, HOARD_SELF, HOARD_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("hoard_device_map", m.status, GNTST_okay);
+	unmap_va(pages[0]);
+	CHECK_EQ("hoard_device_gave_back", decrease(bus >> PAGE_SHIFT), 1);
+	got = populate(mfns, 1);
+	CHECK_EQ("hoard_device_within_quota", got, 0);
+	if (got > 0)
+		info("WON: a device-mapped frame given back left room");
+	CHECK_EQ("hoard_device_unmap", device_unmap(m.handle, bus), GNTST_okay);
+	CHECK_EQ("hoard_device_room_back", populate(mfns, 1), 1);
 }
 
 /* ---- the hypervisor's MMIO -------------------------------------------- */
@@ -529,6 +603,8 @@ void test_main(void)
 		uaf_attacker();
 	} else if (role("victim")) {
 		uaf_victim();
+	} else if (role("hoard")) {
+		test_quota();
 	} else if (role("iomem")) {
 		test_iomem();
 	} else {

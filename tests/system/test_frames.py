@@ -80,3 +80,22 @@ def test_hypervisor_mmio_not_mappable(boot, guests_built):  # noqa: F811
     for dev in ("ioapic", "hpet"):
         assert r["checks"].get(f"map_{dev}_forced_readonly") == "ok", m.tail()
     assert r["checks"].get("map_vga_window") == "ok", m.tail()
+
+
+def test_frames_given_back_still_count(boot, guests_built):  # noqa: F811
+    """A domain at its quota gives back 64 frames its page tables still
+    map, and a frame it holds a device mapping of, then asks for as many:
+    as on Xen, a frame stays the domain's (and counts) until the last
+    reference goes, so nothing is granted until it unmaps them."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "frames") + " role=hoard"],
+             mem="256M", smp=CTLWAIT_SMP)
+    rc = m.wait_exit(TIMEOUT)
+    r = passed(m, per_domain_results(m.log), 1, "hoard")
+    for check in ("hoard_gave_back_mapped", "hoard_within_quota",
+                  "hoard_room_back", "hoard_device_gave_back",
+                  "hoard_device_within_quota", "hoard_device_room_back"):
+        assert r["checks"].get(check) == "ok", m.tail()
+    assert "WON" not in m.log, m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
