@@ -532,6 +532,63 @@ static void flush_tlb_va(void *va)
 	hyp_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
+/* Write va; true if it faulted. */
+static bool write_faults(volatile unsigned long *va)
+{
+	unsigned long before = last_trap.count;
+
+	asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE(1b, 2b)
+		     :
+		     : "r"(va), "r"(0UL)
+		     : "memory");
+	return last_trap.count != before;
+}
+
+/*
+ * Every way an entry is written must leave a read-only device read-only:
+ * mmu_update (normal and preserving A/D), update_va_mapping, and a
+ * writable-pagetable write to the L1 itself. The probe writes zero at
+ * offset 0x20, where that changes nothing (no I/O APIC register; the
+ * HPET's write-one-to-clear interrupt status).
+ */
+#define RW_WAYS 4
+static void try_writable(const char *dev, unsigned int way, unsigned long mfn,
+			 volatile unsigned long *window, uint64_t pte_ma,
+			 pte_t old)
+{
+	static const char *const ways[RW_WAYS] = { "mmu_update", "preserve_ad",
+						   "update_va", "ptwr" };
+	uint64_t e = ((uint64_t)mfn << PAGE_SHIFT) | PTE_FLAGS | _PAGE_RW |
+		     _PAGE_PCD | _PAGE_PWT;
+	volatile pte_t *pte = pt_lookup((unsigned long)window, 1, NULL);
+	bool faulted;
+	long rc = 0;
+	pte_t now;
+	char n[64];
+
+	if (way == 0)
+		rc = mmu_update_one(pte_ma, e);
+	else if (way == 1)
+		rc = mmu_update_one(pte_ma | MMU_PT_UPDATE_PRESERVE_AD, e);
+	else if (way == 2)
+		rc = hyp_update_va_mapping((unsigned long)window, e,
+					   UVMF_INVLPG);
+	else
+		*pte = e; /* writable pagetables: emulated */
+	flush_tlb_va((void *)window);
+	now = pt_get_pte((unsigned long)window);
+	snprintf(n, sizeof(n), "%s_%s_readonly", dev, ways[way]);
+	CHECK(n, !rc && (now & _PAGE_PRESENT) && !(now & _PAGE_RW),
+	      "rc %ld pte %#lx", rc, (unsigned long)now);
+	faulted = write_faults(window + 4);
+	snprintf(n, sizeof(n), "%s_%s_write_faults", dev, ways[way]);
+	CHECK(n, faulted);
+	if (!faulted)
+		info("WON: %s written through %s", dev, ways[way]);
+	mmu_update_one(pte_ma, old);
+	flush_tlb_va((void *)window);
+}
+
 static void test_iomem(void)
 {
 	static const struct {
@@ -556,6 +613,10 @@ static void test_iomem(void)
 
 	pt_lookup((unsigned long)window, 1, &pte_ma);
 	old = pt_get_pte((unsigned long)window);
+	CHECK_EQ("vm_assist_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
 	for (unsigned int i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		unsigned long mfn = arg_hex(own[i].key, own[i].dflt);
 		uint64_t e = ((uint64_t)mfn << PAGE_SHIFT) | PTE_FLAGS |
@@ -574,6 +635,12 @@ static void test_iomem(void)
 		CHECK_EQ(n, mmu_update_one(pte_ma, e), -XEN_EPERM);
 	}
 	/* As Xen's mmio_ro ranges: mapped, but never writable. */
+	for (unsigned int i = 0; i < sizeof(readonly) / sizeof(readonly[0]);
+	     i++)
+		for (unsigned int way = 0; way < RW_WAYS; way++)
+			try_writable(readonly[i].name, way,
+				     arg_hex(readonly[i].key, readonly[i].dflt),
+				     window, pte_ma, old);
 	for (unsigned int i = 0; i < sizeof(readonly) / sizeof(readonly[0]);
 	     i++) {
 		unsigned long mfn = arg_hex(readonly[i].key, readonly[i].dflt);

@@ -79,6 +79,13 @@ def test_hypervisor_mmio_not_mappable(boot, guests_built):  # noqa: F811
         assert r["checks"].get(f"map_{dev}_refused") == "ok", m.tail()
     for dev in ("ioapic", "hpet"):
         assert r["checks"].get(f"map_{dev}_forced_readonly") == "ok", m.tail()
+        # Whichever way the entry is written, it stays read-only and a
+        # write through it faults.
+        for way in ("mmu_update", "preserve_ad", "update_va", "ptwr"):
+            for what in ("readonly", "write_faults"):
+                assert r["checks"].get(f"{dev}_{way}_{what}") == "ok", \
+                    m.tail()
+    assert "WON" not in m.log, m.tail()
     assert r["checks"].get("map_vga_window") == "ok", m.tail()
 
 
