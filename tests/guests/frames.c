@@ -16,6 +16,9 @@
  *   role=hoard   (domain 1) gives back frames something still holds (its
  *                own mappings, a device mapping of its own grant) and
  *                asks for as many new ones: they must not exceed its quota
+ *   role=stale   (domain 1) maps its own grant into an L1 it then unhooks,
+ *                unpins and rewrites as data, gives the granted frame
+ *                back, and tries to unmap and map the grant again
  *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC
  *                and MSI range, the AP trampoline) is refused to an IOMEM
  *                capability holder, the I/O APIC and HPET are mapped
@@ -522,6 +525,83 @@ static void test_quota(void)
 	CHECK_EQ("hoard_device_room_back", populate(mfns, 1), 1);
 }
 
+/* ---- a grant mapping whose L1 is gone ---------------------------------- */
+
+#define STALE_REF 9
+
+/*
+ * The classic: the L1 holding a grant mapping stops being an L1 before the
+ * unmap. The unmap must not write into it (it is data now), and once the
+ * granted frame is given back the still-pinned grant must not map, device
+ * map or copy the freed frame.
+ */
+static void test_stale_l1(void)
+{
+	uint64_t *l1 = page_alloc(), l2e_ma, pte_ma, keep;
+	unsigned long l1_mfn = virt_to_mfn(l1), p_mfn;
+	void *p = page_alloc(), *va = page_alloc();
+	struct gnttab_map_grant_ref m, m2;
+	struct gnttab_unmap_grant_ref u;
+	struct gnttab_copy c = { 0 };
+
+	p_mfn = virt_to_mfn(p);
+	CHECK_EQ("stale_gnttab_init", gnttab_init(), 0);
+	memset(l1, 0, PAGE_SIZE);
+	unmap_va(l1);
+	CHECK_EQ("stale_pin_l1", mmuext_one(MMUEXT_PIN_L1_TABLE, l1_mfn), 0);
+	CHECK("stale_l2e", pt_lookup(HOOK_VA, 2, &l2e_ma));
+	CHECK_EQ("stale_hook",
+		 mmu_update_one(l2e_ma, ((uint64_t)l1_mfn << PAGE_SHIFT) |
+						PTE_FLAGS | _PAGE_RW |
+						_PAGE_USER),
+		 0);
+	gnttab_grant(STALE_REF, HOARD_SELF, p_mfn, false);
+	/* By the entry's machine address, so an unmap can name the frame. */
+	pte_ma = ((uint64_t)l1_mfn << PAGE_SHIFT) + 8;
+	gnttab_map(&m, HOARD_SELF, STALE_REF, (void *)pte_ma,
+		   GNTMAP_host_map | GNTMAP_contains_pte);
+	CHECK_EQ("stale_map", m.status, GNTST_okay);
+
+	/* The L1 goes: unhooked, unpinned, then written as a plain page. */
+	CHECK_EQ("stale_unhook", mmu_update_one(l2e_ma, 0), 0);
+	CHECK_EQ("stale_unpin", mmuext_one(MMUEXT_UNPIN_TABLE, l1_mfn), 0);
+	CHECK_EQ("stale_l1_as_data", map_va(l1, l1_mfn, true), 0);
+	CHECK("stale_entry_left",
+	      (l1[1] & PTE_ADDR_MASK) >> PAGE_SHIFT == p_mfn, "%#lx",
+	      (unsigned long)l1[1]);
+	/* Data now, however much it looks like the mapping it was. */
+	keep = l1[1];
+	gnttab_unmap(&u, (void *)pte_ma, m.handle);
+	CHECK_EQ("stale_unmap_refused", u.status, GNTST_general_error);
+	CHECK("stale_data_untouched", l1[1] == keep, "%#lx",
+	      (unsigned long)l1[1]);
+	/* Pinned again as an L1 (empty: the frame is not ours to map). */
+	l1[1] = 0;
+	unmap_va(l1);
+	CHECK_EQ("stale_repin", mmuext_one(MMUEXT_PIN_L1_TABLE, l1_mfn), 0);
+	gnttab_unmap(&u, (void *)pte_ma, m.handle);
+	CHECK_EQ("stale_unmap_repinned_refused", u.status, GNTST_general_error);
+	mmuext_one(MMUEXT_UNPIN_TABLE, l1_mfn);
+
+	/* The grant stays pinned; its frame goes back to the allocator. */
+	unmap_va(p);
+	CHECK_EQ("stale_frame_given_back", decrease(p_mfn), 1);
+	gnttab_map(&m2, HOARD_SELF, STALE_REF, va, GNTMAP_host_map);
+	CHECK_EQ("stale_remap_refused", m2.status, GNTST_general_error);
+	if (m2.status == GNTST_okay)
+		info("WON: a freed frame mapped through a pinned grant");
+	gnttab_map(&m2, HOARD_SELF, STALE_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("stale_device_map_refused", m2.status, GNTST_general_error);
+	c.source.u.ref = STALE_REF;
+	c.source.domid = HOARD_SELF;
+	c.dest.u.gmfn = virt_to_mfn(va);
+	c.dest.domid = DOMID_SELF;
+	c.len = 8;
+	c.flags = GNTCOPY_source_gref;
+	hyp_grant_table_op(GNTTABOP_copy, &c, 1);
+	CHECK_EQ("stale_copy_refused", c.status, GNTST_bad_domain);
+}
+
 /* ---- the hypervisor's MMIO -------------------------------------------- */
 
 static void flush_tlb_va(void *va)
@@ -670,6 +750,8 @@ void test_main(void)
 		uaf_attacker();
 	} else if (role("victim")) {
 		uaf_victim();
+	} else if (role("stale")) {
+		test_stale_l1();
 	} else if (role("hoard")) {
 		test_quota();
 	} else if (role("iomem")) {
