@@ -89,44 +89,45 @@ def test_hypervisor_mmio_not_mappable(boot, guests_built):  # noqa: F811
     assert r["checks"].get("map_vga_window") == "ok", m.tail()
 
 
-def test_frames_given_back_still_count(boot, guests_built):  # noqa: F811
-    """A domain at its quota gives back 64 frames its page tables still
-    map, and a frame it holds a device mapping of, then asks for as many:
-    as on Xen, a frame stays the domain's (and counts) until the last
-    reference goes, so nothing is granted until it unmaps them."""
+
+def run_role(boot, guests_built, role, checks):
+    """Boot domain 1 as frames role=ROLE beside the control domain; each of
+    checks must pass, nothing may win, and the machine powers off."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
              modules=[guest(guests_built, "ctlwait") + " wait=1",
-                      guest(guests_built, "frames") + " role=hoard"],
+                      guest(guests_built, "frames") + f" role={role}"],
              mem="256M", smp=CTLWAIT_SMP)
     rc = m.wait_exit(TIMEOUT)
-    r = passed(m, per_domain_results(m.log), 1, "hoard")
-    for check in ("hoard_gave_back_mapped", "hoard_within_quota",
-                  "hoard_room_back", "hoard_device_gave_back",
-                  "hoard_device_within_quota", "hoard_device_room_back"):
-        assert r["checks"].get(check) == "ok", m.tail()
-    assert "WON" not in m.log, m.tail()
-    assert rc == qemu.EXIT_POWEROFF, m.tail()
-
-
-def test_grant_unmap_after_its_l1_is_gone(boot, guests_built):  # noqa: F811
-    """Domain 1 maps its own grant into an L1 entry named by machine
-    address, unhooks and unpins that L1 and writes it as a plain page: the
-    unmap is refused and the page untouched; pinned again as an empty L1,
-    the unmap is still refused. It then gives the granted
-    frame back: the still-pinned grant maps, device-maps and copies
-    nothing (the freed frame is no longer the granter's)."""
-    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
-             modules=[guest(guests_built, "ctlwait") + " wait=1",
-                      guest(guests_built, "frames") + " role=stale"],
-             mem="256M", smp=CTLWAIT_SMP)
-    rc = m.wait_exit(TIMEOUT)
-    r = passed(m, per_domain_results(m.log), 1, "stale")
-    for check in ("stale_map", "stale_unpin", "stale_unmap_refused",
-                  "stale_entry_left", "stale_data_untouched",
-                  "stale_repin", "stale_unmap_repinned_refused",
-                  "stale_frame_given_back", "stale_remap_refused",
-                  "stale_device_map_refused", "stale_copy_refused"):
+    r = passed(m, per_domain_results(m.log), 1, role)
+    for check in checks:
         assert r["checks"].get(check) == "ok", m.tail()
     assert "WON" not in m.log, m.tail()
     assert "panic" not in m.log.lower(), m.tail()
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_frames_given_back_still_count(boot, guests_built):  # noqa: F811
+    """A domain at its quota gives back 64 frames its page tables still
+    map, and a frame it holds a device mapping of, then asks for as many:
+    as on Xen, a frame stays the domain's (and counts) until the last
+    reference goes, so nothing is granted until it unmaps them (before:
+    64 and 1 frames beyond the quota)."""
+    run_role(boot, guests_built, "hoard",
+             ("hoard_gave_back_mapped", "hoard_within_quota",
+              "hoard_room_back", "hoard_device_gave_back",
+              "hoard_device_within_quota", "hoard_device_room_back"))
+
+
+def test_grant_unmap_after_its_l1_is_gone(boot, guests_built):  # noqa: F811
+    """Domain 1 maps its own grant into an L1 entry named by machine
+    address, unhooks and unpins that L1 and reads it as a plain page: the
+    unmap is refused and the page untouched; pinned again as an empty L1,
+    the unmap is still refused. It then gives the granted frame back: the
+    still-pinned grant maps, device-maps and copies nothing (the freed
+    frame is no longer the granter's)."""
+    run_role(boot, guests_built, "stale",
+             ("stale_map", "stale_unpin", "stale_unmap_refused",
+              "stale_entry_left", "stale_data_untouched", "stale_repin",
+              "stale_unmap_repinned_refused", "stale_frame_given_back",
+              "stale_remap_refused", "stale_device_map_refused",
+              "stale_copy_refused"))
