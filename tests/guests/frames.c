@@ -19,6 +19,9 @@
  *   role=stale   (domain 1) maps its own grant into an L1 it then unhooks,
  *                unpins and rewrites as data, gives the granted frame
  *                back, and tries to unmap and map the grant again
+ *   role=devpin  (domain 1) device-maps one read-only grant of its own
+ *                until the pin count stops it, unmaps every handle, and
+ *                gives the frame back: every reference must be gone
  *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC
  *                and MSI range, the AP trampoline) is refused to an IOMEM
  *                capability holder, the I/O APIC and HPET are mapped
@@ -525,6 +528,48 @@ static void test_quota(void)
 	CHECK_EQ("hoard_device_room_back", populate(mfns, 1), 1);
 }
 
+/* ---- device pins ------------------------------------------------------- */
+
+#define DEVPIN_REF 10
+#define DEVPIN_MAX 128 /* pins of one kind a grant takes (as Xen) */
+
+static void test_device_pins(void)
+{
+	static grant_handle_t h[DEVPIN_MAX + 1];
+	void *p = page_alloc();
+	unsigned long mfn = virt_to_mfn(p);
+	uint64_t bus = (uint64_t)mfn << PAGE_SHIFT;
+	struct gnttab_map_grant_ref m;
+	unsigned int pins = 0, gone = 0;
+	xen_pfn_t fresh;
+
+	CHECK_EQ("devpin_gnttab_init", gnttab_init(), 0);
+	gnttab_grant(DEVPIN_REF, HOARD_SELF, mfn, true);
+	gnttab_map(&m, HOARD_SELF, DEVPIN_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("devpin_writable_refused", m.status, GNTST_general_error);
+	while (pins <= DEVPIN_MAX) {
+		gnttab_map(&m, HOARD_SELF, DEVPIN_REF, NULL,
+			   GNTMAP_device_map | GNTMAP_readonly);
+		if (m.status != GNTST_okay)
+			break;
+		h[pins++] = m.handle;
+	}
+	CHECK_EQ("devpin_pins_stop", pins, DEVPIN_MAX);
+	CHECK_EQ("devpin_overflow_refused", m.status, GNTST_general_error);
+	CHECK("devpin_end_refused", !gnttab_end(DEVPIN_REF));
+	for (unsigned int i = 0; i < pins; i++)
+		gone += device_unmap(h[i], bus) == GNTST_okay;
+	CHECK_EQ("devpin_unmapped", gone, pins);
+	CHECK_EQ("devpin_unmap_again", device_unmap(h[0], bus),
+		 GNTST_bad_handle);
+	CHECK("devpin_end", gnttab_end(DEVPIN_REF));
+	/* No reference left behind: given back, the frame is freed and its
+	 * room is back at once. */
+	unmap_va(p);
+	CHECK_EQ("devpin_given_back", decrease(mfn), 1);
+	CHECK_EQ("devpin_room_back", populate(&fresh, 1), 1);
+}
+
 /* ---- a grant mapping whose L1 is gone ---------------------------------- */
 
 #define STALE_REF 9
@@ -750,6 +795,8 @@ void test_main(void)
 		uaf_attacker();
 	} else if (role("victim")) {
 		uaf_victim();
+	} else if (role("devpin")) {
+		test_device_pins();
 	} else if (role("stale")) {
 		test_stale_l1();
 	} else if (role("hoard")) {

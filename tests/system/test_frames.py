@@ -131,3 +131,15 @@ def test_grant_unmap_after_its_l1_is_gone(boot, guests_built):  # noqa: F811
               "stale_unmap_repinned_refused", "stale_frame_given_back",
               "stale_remap_refused", "stale_device_map_refused",
               "stale_copy_refused"))
+
+
+def test_device_pins_stop_and_all_go(boot, guests_built):  # noqa: F811
+    """Domain 1 device-maps a read-only grant of its own (a writable device
+    map is refused) until the pin count stops it at 128, as Xen; every
+    handle unmaps once, the grant can then be ended, and the frame given
+    back is freed at once (no reference was left behind)."""
+    run_role(boot, guests_built, "devpin",
+             ("devpin_writable_refused", "devpin_pins_stop",
+              "devpin_overflow_refused", "devpin_end_refused",
+              "devpin_unmapped", "devpin_unmap_again", "devpin_end",
+              "devpin_given_back", "devpin_room_back"))
