@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* pvclock system time and the wallclock from shared_info. */
+#include <libpv/event.h>
+#include <libpv/hypercall.h>
 #include <libpv/libpv.h>
 #include <libpv/time.h>
+#include <xen/sched.h>
 
 void time_snapshot(struct vcpu_time_info *out)
 {
@@ -54,4 +57,15 @@ void wallclock(uint64_t *sec, uint32_t *nsec)
 		*nsec = s->wc_nsec;
 		barrier();
 	} while ((ver & 1) || ver != s->wc_version);
+}
+
+void sleep_until(uint64_t deadline)
+{
+	while (system_time_ns() < deadline) {
+		events_disable();
+		hyp_set_timer_op(deadline);
+		if (system_time_ns() < deadline)
+			hyp_sched_op(SCHEDOP_block, NULL);
+		events_restore(0);
+	}
 }

@@ -107,10 +107,10 @@ static int memory_check(struct access *a, const struct node *n, long extra)
 	if (!quota_applies(a->conn))
 		return 0;
 	if (a->tx) {
+		/* What the entry is charged now, copy or absence. */
 		e = txn_entry(a->tx, n->path);
-		old = e ? tx_entry_node(e) : NULL;
-		if (old)
-			delta -= node_memory(old);
+		if (e)
+			delta -= tx_entry_cost(n->path, tx_entry_node(e));
 	} else {
 		/* In the store: what it is charged now (it may grow in place). */
 		old = store_get(n->path);

@@ -158,7 +158,7 @@ static int quota_cmd(struct request *r, const char **argv, unsigned int argc,
 	if (!strcmp(argv[0], "set")) {
 		if (argc != 3)
 			return XS_EINVAL;
-		rc = quota_set_by_name(tab, argv[1], atoi(argv[2]));
+		rc = quota_set_by_name(tab, argv[1], argv[2]);
 		return rc ? rc : reply_ok(r);
 	}
 	if (!per_domain || argc != 1)

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lamstored.h"
 
@@ -68,19 +69,32 @@ struct domain *domain_get(uint32_t domid)
 	return d;
 }
 
+/* Xen's minimum interval between a domain's soft-quota messages. */
+#define SOFT_MSG_SECONDS 5
+
 void domain_account(uint32_t domid, int nodes, long bytes)
 {
 	struct domain *d = domain_get(domid);
+	struct timespec now;
 	bool over;
 
 	d->nbentry += nodes;
 	d->memory += bytes;
-	/* Xen logs the soft quota's crossings; no error comes of it. */
+	/*
+	 * Xen logs the soft quota's crossings (no error comes of it) at most
+	 * once per 5 s: a transaction's copies, charged and given back node
+	 * by node, can cross it twice a node within one request.
+	 */
 	over = domid != 0 && d->memory >= quota_memory_soft;
-	if (over != d->over_soft)
-		log_msg("domain %u %s soft memory quota", domid,
-			over ? "exceeds" : "below");
+	if (over == d->over_soft)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < d->soft_msg_next)
+		return;
+	d->soft_msg_next = now.tv_sec + SOFT_MSG_SECONDS;
 	d->over_soft = over;
+	log_msg("domain %u %s soft memory quota", domid,
+		over ? "exceeds" : "below");
 }
 
 /*

@@ -139,6 +139,8 @@ struct tx_entry *txn_entry(struct txn *t, const char *path);
 int txn_record(struct conn *c, struct txn *t, const char *path,
 	       const struct node *global, struct tx_entry **out);
 struct node *tx_entry_node(struct tx_entry *e);
+/* What an entry for path holding n (NULL: absent) costs its domain. */
+uint32_t tx_entry_cost(const char *path, const struct node *n);
 void tx_entry_set(struct txn *t, struct tx_entry *e, struct node *n);
 void tx_entry_queue_watch(struct tx_entry *e, bool exact);
 void txn_note_created(struct txn *t, int delta);
@@ -184,7 +186,8 @@ struct domain {
 	int nbentry;
 	unsigned int nbwatch;
 	long memory; /* bytes charged: nodes, watches, transaction copies */
-	bool over_soft; /* soft memory quota exceeded (logged) */
+	bool over_soft; /* soft memory quota exceeded, as last logged */
+	long soft_msg_next; /* no soft-quota message before (monotonic s) */
 	uint64_t mfn;
 	uint32_t port;
 };
@@ -219,7 +222,9 @@ extern const struct quota quota_hard[], quota_soft[];
 bool quota_applies(const struct conn *c);
 /* Charging domid `delta` more bytes would reach the hard memory quota. */
 bool quota_memory_refuses(uint32_t domid, long delta);
-int quota_set_by_name(const struct quota *tab, const char *name, int val);
+/* Set a quota to a decimal value, 1 to INT_MAX; EINVAL otherwise. */
+int quota_set_by_name(const struct quota *tab, const char *name,
+		      const char *val);
 /* A command-line setting "<name>=<value>" of the hard or soft table. */
 int quota_set_option(const struct quota *tab, const char *arg);
 void quota_reset_defaults(void);

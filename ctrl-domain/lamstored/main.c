@@ -40,15 +40,12 @@ static int quota_option(int opt, const char *arg)
 		{ 'W', "watches" },	{ 't', "transactions" },
 		{ 'A', "permissions" }, { 'M', "path-max" },
 	};
-	char buf[64];
 	int rc = -1;
 
-	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-		if (named[i].opt == opt) {
-			snprintf(buf, sizeof(buf), "%s=%s", named[i].name, arg);
-			rc = quota_set_option(quota_hard, buf);
-		}
-	}
+	/* The value as given: a "name=value" buffer truncated long ones. */
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (named[i].opt == opt)
+			rc = quota_set_by_name(quota_hard, named[i].name, arg);
 	if (opt == 'Q')
 		rc = quota_set_option(quota_hard, arg);
 	else if (opt == 'q')

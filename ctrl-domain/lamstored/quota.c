@@ -4,6 +4,8 @@
  * domains only; dom0 tools are trusted (but see the output and watch
  * bounds in conn.c and watch.c, which hold for everyone).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,15 +67,27 @@ bool quota_memory_refuses(uint32_t domid, long delta)
 	return (d ? d->memory : 0) + delta >= quota_memory_hard;
 }
 
-int quota_set_by_name(const struct quota *tab, const char *name, int val)
+int quota_set_by_name(const struct quota *tab, const char *name,
+		      const char *val)
 {
-	if (val < 1)
+	char *end;
+	long v;
+
+	/*
+	 * Digits only, 1 to INT_MAX: strtol's sign and the cast to int
+	 * would take "-4294967295" for 1.
+	 */
+	if (*val < '0' || *val > '9')
+		return XS_EINVAL;
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || *end || v < 1 || v > INT_MAX)
 		return XS_EINVAL;
 	for (; tab->name; tab++) {
 		if (!strcmp(tab->name, name)) {
-			*tab->val = val;
+			*tab->val = (int)v;
 			if (tab->val == &quota_path_max &&
-			    val > (int)XENSTORE_REL_PATH_MAX)
+			    v > (long)XENSTORE_REL_PATH_MAX)
 				quota_path_max = XENSTORE_REL_PATH_MAX;
 			return 0;
 		}
@@ -84,15 +98,11 @@ int quota_set_by_name(const struct quota *tab, const char *name, int val)
 int quota_set_option(const struct quota *tab, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	char name[32], *end;
-	long val;
+	char name[32];
 
 	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name))
 		return XS_EINVAL;
 	memcpy(name, arg, eq - arg);
 	name[eq - arg] = '\0';
-	val = strtol(eq + 1, &end, 10);
-	if (!eq[1] || *end || val > 0x7fffffff)
-		return XS_EINVAL;
-	return quota_set_by_name(tab, name, (int)val);
+	return quota_set_by_name(tab, name, eq + 1);
 }

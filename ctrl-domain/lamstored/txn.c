@@ -44,11 +44,17 @@ struct node *tx_entry_node(struct tx_entry *e)
 	return e->node;
 }
 
-/* The private copy costs the transaction's domain, as in Xen. */
-static void entry_charge(struct txn *t, struct tx_entry *e)
+/*
+ * The private copy costs the transaction's domain what a node costs, as
+ * in Xen; an entry for an absent node, its path.
+ */
+uint32_t tx_entry_cost(const char *path, const struct node *n)
 {
-	uint32_t acc = e->node ? node_memory(e->node) : 0;
+	return n ? node_memory(n) : (uint32_t)strlen(path);
+}
 
+static void entry_charge(struct txn *t, struct tx_entry *e, uint32_t acc)
+{
 	domain_account(t->domid, 0, (long)acc - (long)e->acc);
 	e->acc = acc;
 }
@@ -62,7 +68,7 @@ void tx_entry_set(struct txn *t, struct tx_entry *e, struct node *n)
 		n->gen = store_next_gen();
 	e->node = n;
 	e->modified = true;
-	entry_charge(t, e);
+	entry_charge(t, e, tx_entry_cost(e->path, n));
 }
 
 void tx_entry_queue_watch(struct tx_entry *e, bool exact)
@@ -90,11 +96,22 @@ int txn_record(struct conn *c, struct txn *t, const char *path,
 		t->fail = true;
 		return XS_ENOSPC;
 	}
+	/*
+	 * The copy counts against the hard memory quota: unchecked, ten
+	 * transactions reading the same nodes held ten copies of them, far
+	 * past it. A refused copy dooms the transaction, as a walk (RM,
+	 * create) may have done part of its work.
+	 */
+	if (quota_applies(c) &&
+	    quota_memory_refuses(t->domid, tx_entry_cost(path, global))) {
+		t->fail = true;
+		return XS_ENOMEM;
+	}
 	e = xzalloc(sizeof(*e));
 	e->path = xstrdup(path);
 	e->node = global ? node_dup(global) : NULL;
 	e->gen = global ? global->gen : NO_GENERATION;
-	entry_charge(t, e);
+	entry_charge(t, e, tx_entry_cost(path, global));
 	if (global) {
 		perms_copy(&e->perms, &global->perms);
 		e->had_perms = true;
@@ -143,8 +160,7 @@ int txn_start(struct conn *c, uint32_t *id)
 static void entry_free(struct txn *t, struct tx_entry *e)
 {
 	node_free(e->node);
-	e->node = NULL;
-	entry_charge(t, e);
+	entry_charge(t, e, 0);
 	perms_free(&e->perms);
 	free(e->path);
 	free(e);
@@ -198,7 +214,7 @@ static void apply(struct conn *c, struct txn *t)
 		if (e->node) {
 			store_put(e->node);
 			e->node = NULL;
-			entry_charge(t, e);
+			entry_charge(t, e, tx_entry_cost(e->path, NULL));
 		} else {
 			store_del(e->path);
 		}

@@ -26,11 +26,25 @@ static char rx_ring[RX_SIZE];
 static uint32_t rx_prod, rx_cons;
 static spinlock_t rx_lock = SPINLOCK_INIT;
 
+/*
+ * As Xen: only the control domain's text reaches the line as it is. From
+ * any other domain, control characters and escape sequences would retitle
+ * or clear the terminal, or rewrite a line to forge another domain's or
+ * the hypervisor's messages: only printable ASCII, tab and newline pass.
+ */
+static bool console_byte_ok(const struct domain *d, char c)
+{
+	return d->console_raw || (c >= 0x20 && c < 0x7f) || c == '\t' ||
+	       c == '\n';
+}
+
 static void emit_guest_text(struct domain *d, const char *s, size_t n)
 {
 	char prefix[12];
 
 	for (size_t i = 0; i < n; i++) {
+		if (!console_byte_ok(d, s[i]))
+			continue;
 		if (d->console_line_start) {
 			int len = snprintf(prefix, sizeof(prefix), "(d%u) ",
 					   d->domid);
@@ -99,9 +113,14 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 	case CONSOLEIO_write:
 		if ((int64_t)count < 0)
 			return -XEN_EINVAL;
-		while (count) {
+		/* Preemptible, as Xen: the rest is written on re-issue. */
+		for (bool first = true; count; first = false) {
 			size_t n = count < CHUNK ? count : CHUNK;
 
+			if (!first && hypercall_preempt_check())
+				return hypercall_continue(
+					__HYPERVISOR_console_io, cmd, count,
+					buf);
 			if (copy_from_guest(chunk, buf, n))
 				return -XEN_EFAULT;
 			emit_guest_text(d, chunk, n);

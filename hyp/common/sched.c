@@ -19,6 +19,7 @@
 #include <lamina/shutdown.h>
 #include <lamina/timer.h>
 #include <asm/cpu.h>
+#include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
 #include <asm/smp.h>
@@ -107,6 +108,12 @@ void idle_loop(void)
 	struct percpu *pc = this_cpu();
 
 	current = NULL;
+	/*
+	 * No guest L4 stays in CR3 here: its vCPU may run on another CPU and
+	 * give the frame back, and this CPU would still walk it for the
+	 * hypervisor's own addresses (shootdowns skip idle CPUs).
+	 */
+	write_cr3_flush(idle_page_table());
 	if (!pc->cpu && !announced && !domains_alive()) {
 		announced = true;
 		pr_info("Idle: no domains to run; waiting for domains.\n");
@@ -182,8 +189,8 @@ void schedule(struct cpu_user_regs *regs)
 	if (opt.trace_hypercalls)
 		pr_info("switch %d.%d (rip %lx rsp %lx) -> %d.%d (rip %lx rsp %lx)\n",
 			prev ? prev->domain->domid : -1,
-			prev ? (int)prev->vcpu_id : -1, (unsigned long)regs->rip,
-			(unsigned long)regs->rsp,
+			prev ? (int)prev->vcpu_id : -1,
+			(unsigned long)regs->rip, (unsigned long)regs->rsp,
 			next ? next->domain->domid : -1,
 			next ? (int)next->vcpu_id : -1,
 			next ? (unsigned long)next->regs.rip : 0,

@@ -251,6 +251,33 @@ static void test_descriptors(void)
 	refused("set_gdt_too_many_entries", rc);
 }
 
+/* As Xen: the *_MULTI flushes read their vCPU mask, -EINVAL if they cannot. */
+static void test_flush_masks(void)
+{
+	static unsigned long mask = 1;
+	static const unsigned long bad[] = { NONCANONICAL, IN_XEN };
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_MULTI };
+
+	op.arg2.vcpumask.p = &mask;
+	CHECK_EQ("tlb_flush_multi_mask",
+		 hyp_mmuext_op(&op, 1, NULL, DOMID_SELF), 0);
+	op.cmd = MMUEXT_INVLPG_MULTI;
+	op.arg1.linear_addr = (unsigned long)&mask;
+	CHECK_EQ("invlpg_multi_mask", hyp_mmuext_op(&op, 1, NULL, DOMID_SELF),
+		 0);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		op.arg2.vcpumask.addr = bad[i];
+		op.cmd = MMUEXT_TLB_FLUSH_MULTI;
+		check_eq(i ? "tlb_flush_multi_mask_in_xen" :
+			     "tlb_flush_multi_mask_noncanonical",
+			 hyp_mmuext_op(&op, 1, NULL, DOMID_SELF), -XEN_EINVAL);
+		op.cmd = MMUEXT_INVLPG_MULTI;
+		check_eq(i ? "invlpg_multi_mask_in_xen" :
+			     "invlpg_multi_mask_noncanonical",
+			 hyp_mmuext_op(&op, 1, NULL, DOMID_SELF), -XEN_EINVAL);
+	}
+}
+
 void test_main(void)
 {
 	test_mappings();
@@ -258,5 +285,6 @@ void test_main(void)
 	test_pointers();
 	test_trap_table();
 	test_descriptors();
+	test_flush_masks();
 	CHECK("still_running", 1);
 }

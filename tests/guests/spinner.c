@@ -61,18 +61,6 @@ static void spin(uint64_t end)
 	}
 }
 
-/* Sleep until deadline; the timer VIRQ may also end a block early. */
-static void sleep_until(uint64_t deadline)
-{
-	while (system_time_ns() < deadline) {
-		events_disable();
-		hyp_set_timer_op(deadline);
-		if (system_time_ns() < deadline)
-			hyp_sched_op(SCHEDOP_block, NULL);
-		events_restore(0);
-	}
-}
-
 static void work(uint64_t end, uint64_t period)
 {
 	uint64_t deadline = system_time_ns() + period, worst = 0;

@@ -52,6 +52,22 @@ def test_usage(lamstored_bin):
     assert r.returncode == 1 and "cannot listen" in r.stderr
 
 
+def test_quota_options_that_wrap_are_refused(lamstored_bin, tmp_path):
+    """A negative quota or one past 2^32 must not wrap to a small positive
+    one (-4294967295 was taken for 1), nor a long value be cut short
+    (55 zeros, 12 and junk was taken for 12): lamstored refuses it and
+    exits."""
+    sock = str(tmp_path / "socket")
+    for opt in (["-Q", "memory=-4294967295"], ["-E", "-4294966296"],
+                ["-W", "4294967424"], ["-q", "memory=-1"],
+                ["-E", "0" * 55 + "12junk"]):
+        r = subprocess.run([lamstored_bin, "--no-fork", "--no-domains",
+                            "--socket", sock] + opt,
+                           capture_output=True, text=True, timeout=10)
+        assert r.returncode == 2 and "bad quota" in r.stderr, (opt, r)
+        assert not os.path.exists(sock)
+
+
 def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
     def low_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
@@ -80,8 +96,9 @@ def test_out_of_descriptors_neither_spins_nor_wedges(lamstored_bin):
 
 
 def test_rm_of_the_deepest_tree_on_a_small_stack(lamstored_bin):
-    """1024 levels, the most the path limit allows, removed by a daemon
-    whose stack is limited to 512 KiB: removal must not recurse."""
+    """1024 levels, the most the path limit allows, walked by RELEASE of
+    another domain and removed by a daemon whose stack is limited to
+    512 KiB: removal must not recurse."""
     def small_stack():
         resource.setrlimit(resource.RLIMIT_STACK, (512 << 10, 512 << 10))
 
@@ -94,6 +111,10 @@ def test_rm_of_the_deepest_tree_on_a_small_stack(lamstored_bin):
                 with pytest.raises(XsError) as e:
                     c.write(leaf + "/a", "")
                 assert e.value.name == "EINVAL"
+                # RELEASE of another domain walks the whole store.
+                c.introduce(9)
+                c.write("/local/domain/9/x", "")
+                c.release(9)
                 c.rm("/local/domain/0/a")
                 with pytest.raises(XsError) as e:
                     c.read(leaf)

@@ -490,6 +490,7 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 	for (unsigned int id = 1; id < vcpus_for_domain(control); id++)
 		if (!vcpu_create(b.d, id))
 			break;
+	b.d->console_raw = control; /* Xen's hardware domain */
 	if (control)
 		grant_root_capabilities(b.d);
 	else if (spec->console_io)

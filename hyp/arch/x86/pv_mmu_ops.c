@@ -50,7 +50,8 @@ static bool batch_preempted(unsigned long nr, uint64_t base, size_t size,
 		*ret = -XEN_EFAULT;
 	else
 		*ret = hypercall_continue(nr, base + (i + 1) * size,
-					  (n - i - 1) | MMU_UPDATE_PREEMPTED);
+					  (n - i - 1) | MMU_UPDATE_PREEMPTED,
+					  done);
 	return true;
 }
 
@@ -176,8 +177,8 @@ long pv_find_l1(struct vcpu *v, uint64_t va, uint64_t *l1_mfn,
 	uint64_t mfn = v->kernel_l4_mfn;
 
 	for (int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9) {
-		pte_t e = ((pte_t *)maddr_to_virt(mfn << PAGE_SHIFT))
-			[pt_index(va, shift)];
+		pte_t e = ((pte_t *)maddr_to_virt(
+			mfn << PAGE_SHIFT))[pt_index(va, shift)];
 
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			return -XEN_EINVAL;
@@ -227,9 +228,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags,
 	return rc;
 }
 
-long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val,
-				      uint64_t flags, uint64_t domid,
-				      uint64_t a5)
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
+				      uint64_t domid, uint64_t a5)
 {
 	struct vcpu *v = current;
 	struct domain *owner;
@@ -246,9 +246,10 @@ long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val,
 	rc = pv_find_l1(v, va, &l1_mfn, &index);
 	if (!rc)
 		rc = owner == v->domain ?
-			     pv_update_entry(v->domain, l1_mfn, index, val, false) :
-			     pv_update_l1_foreign(v->domain, owner, l1_mfn, index,
-						  val);
+			     pv_update_entry(v->domain, l1_mfn, index, val,
+					     false) :
+			     pv_update_l1_foreign(v->domain, owner, l1_mfn,
+						  index, val);
 	if (!rc)
 		rc = flush_by_flags(va, flags);
 	return rc;
@@ -322,8 +323,17 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 			invlpg(op->arg1.linear_addr);
 		return 0;
 	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI: {
+		uint64_t mask;
+
+		/* As Xen: a vCPU mask that cannot be read is -EINVAL. */
+		if (copy_from_guest(&mask, op->arg2.vcpumask.addr,
+				    sizeof(mask)))
+			return -XEN_EINVAL;
+		flush_tlb_domain(d);
+		return 0;
+	}
 	case MMUEXT_TLB_FLUSH_ALL:
-	case MMUEXT_INVLPG_MULTI:
 	case MMUEXT_INVLPG_ALL:
 		/* Other CPUs flush whole: a shootdown costs an IPI anyway. */
 		flush_tlb_domain(d);

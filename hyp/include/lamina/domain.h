@@ -53,11 +53,11 @@ struct vcpu {
 	struct cpu_user_regs *hypercall_regs;
 	/*
 	 * Serving a multicall element; one that asked to be continued left
-	 * its remaining work in mc_args (its first two arguments), and the
+	 * its remaining work in mc_args (its first three arguments), and the
 	 * multicall resumes at that element.
 	 */
 	bool in_multicall, mc_preempted;
-	uint64_t mc_args[2];
+	uint64_t mc_args[3];
 	bool syscall_masks_events, failsafe_masks_events;
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
@@ -116,6 +116,7 @@ struct domain {
 	struct xencons_interface *console_ring;
 	uint32_t console_port; /* the ring's event channel (start_info) */
 	bool console_line_start; /* next console byte begins a line */
+	bool console_raw; /* its console text is not filtered (console.c) */
 
 	struct cspace cspace;
 	struct cap_slot cap_slots[DOMAIN_CSPACE_SLOTS];

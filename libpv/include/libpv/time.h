@@ -14,5 +14,11 @@ void time_snapshot(struct vcpu_time_info *out);
 uint64_t system_time_ns(void);
 /* Wallclock at boot (seconds, ns), read with the wc_version protocol. */
 void wallclock(uint64_t *sec, uint32_t *nsec);
+/*
+ * Block until system time reaches deadline (set_timer_op, SCHEDOP_block);
+ * the caller has bound and unmasked VIRQ_TIMER. Other events may wake it
+ * early: it blocks again.
+ */
+void sleep_until(uint64_t deadline);
 
 #endif

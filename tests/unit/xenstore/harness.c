@@ -101,6 +101,25 @@ void become(struct conn *c, uint32_t domid)
 	free(m);
 }
 
+struct conn *guest(uint32_t id)
+{
+	struct conn *d0 = client(), *g = client();
+	char home[64], perm[16];
+
+	snprintf(home, sizeof(home), "/local/domain/%u", id);
+	snprintf(perm, sizeof(perm), "n%u", id);
+	xs_result(reqv(d0, XS_MKDIR, 0, 1, home));
+	xs_result(reqv(d0, XS_SET_PERMS, 0, 2, home, perm));
+	become(g, id);
+	return g;
+}
+
+const char *set_quota(const char *name, const char *val)
+{
+	return xs_result(
+		reqv(client(), XS_CONTROL, 0, 4, "quota", "set", name, val));
+}
+
 static struct msg *take(struct mem *m, int i)
 {
 	struct msg *out = m->q[i];

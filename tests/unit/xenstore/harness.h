@@ -15,6 +15,10 @@ void fresh(void);
 /* A dom0-style local client; become() turns it into domain `domid`. */
 struct conn *client(void);
 void become(struct conn *c, uint32_t domid);
+/* A client acting as domain `id`, which owns its home (made by dom0). */
+struct conn *guest(uint32_t id);
+/* CONTROL quota set <name> <val> from a dom0 client: its result. */
+const char *set_quota(const char *name, const char *val);
 /* Send one request; returns the reply (skipping and keeping events). */
 struct msg *req(struct conn *c, uint32_t type, uint32_t tx, const void *p,
 		size_t len);

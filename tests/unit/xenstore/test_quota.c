@@ -3,19 +3,6 @@
 #include "../test.h"
 #include "harness.h"
 
-static struct conn *guest(uint32_t id)
-{
-	struct conn *d0 = client(), *g = client();
-	char home[64], perm[16];
-
-	snprintf(home, sizeof(home), "/local/domain/%u", id);
-	snprintf(perm, sizeof(perm), "n%u", id);
-	xs_result(reqv(d0, XS_MKDIR, 0, 1, home));
-	xs_result(reqv(d0, XS_SET_PERMS, 0, 2, home, perm));
-	become(g, id);
-	return g;
-}
-
 TEST(quota_node_count)
 {
 	char name[32];
@@ -179,9 +166,7 @@ TEST(quota_memory)
 	fresh();
 	d0 = client();
 	g = guest(21);
-	CHECK_STR(xs_result(reqv(d0, XS_CONTROL, 0, 4, "quota", "set", "memory",
-				 "4096")),
-		  "OK");
+	CHECK_STR(set_quota("memory", "4096"), "OK");
 	/* Home: 24 + 8 + strlen("/local/domain/21"). */
 	CHECK_EQ(memory_of(21), 48);
 	/* Each: 24 + 8 + 1000 + 18 for the node, 2 for its name in home. */
@@ -289,4 +274,44 @@ TEST(quota_outstanding_stops_reading)
 	g->out_bytes = OUT_SOFT_LIMIT;
 	CHECK(!conn_can_read(g));
 	g->out_bytes = 0;
+}
+
+/*
+ * A quota value is a positive int, whether from -Q/-E on the command
+ * line or from CONTROL quota set: one that only wraps to one (a negative
+ * or one past 2^32) is refused and the quota left as it was.
+ */
+TEST(quota_values_that_wrap_are_refused)
+{
+	static const char *const bad[] = {
+		"-4294967295", "-4294966296", "4294967297", "4294968296",
+		"-1",	       "0",	      "",	    "12x"
+	};
+	struct conn *d0;
+
+	fresh();
+	d0 = client();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "memory=%s", bad[i]);
+		CHECK_EQ(quota_set_option(quota_hard, opt), XS_EINVAL);
+		snprintf(opt, sizeof(opt), "nodes=%s", bad[i]);
+		CHECK_EQ(quota_set_option(quota_hard, opt), XS_EINVAL);
+		CHECK_STR(xs_result(reqv(d0, XS_CONTROL, 0, 4, "quota", "set",
+					 "nodes", bad[i])),
+			  "EINVAL");
+		CHECK_STR(xs_result(reqv(d0, XS_CONTROL, 0, 4, "quota-soft",
+					 "set", "memory", bad[i])),
+			  "EINVAL");
+	}
+	CHECK_EQ(quota_memory_hard, 2 * 1024 * 1024 + 512 * 1024);
+	CHECK_EQ(quota_memory_soft, 2 * 1024 * 1024);
+	CHECK_EQ(quota_nodes, 1000);
+	CHECK_EQ(quota_set_option(quota_hard, "memory=2147483647"), 0);
+	CHECK_EQ(quota_memory_hard, 2147483647);
+	CHECK_STR(xs_result(reqv(d0, XS_CONTROL, 0, 4, "quota", "set", "nodes",
+				 "7")),
+		  "OK");
+	CHECK_EQ(quota_nodes, 7);
 }
