@@ -12,6 +12,7 @@
 #include <lamina/shutdown.h>
 #include <lamina/string.h>
 #include <xen/sched.h>
+#include <asm/pv.h>
 #include <asm/xstate.h>
 
 struct domain *domains[CONFIG_MAX_DOMAINS];
@@ -71,6 +72,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->vcpu_id = id;
 	v->kernel_mode = true;
 	v->runstate.state = RUNSTATE_offline;
+	debugreg_vcpu_init(v);
 	v->cr4 =
 		0x620; /* PAE | OSFXSR | OSXMMEXCPT, what a PV guest starts with */
 	v->vcpu_info = &d->shared_info->vcpu_info[id];

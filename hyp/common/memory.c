@@ -49,11 +49,12 @@ static int release_frame(struct domain *d, uint64_t mfn)
 		put_page(mfn);
 		return -XEN_EINVAL;
 	}
-	f->count_info &= ~PGC_ALLOCATED;
+	/* tot_pages drops when the frame is freed: not before its last
+	 * mapping (or device mapping) goes. */
+	f->count_info = (f->count_info & ~PGC_ALLOCATED) | PGC_RELEASED;
 	m2p[mfn] = ~0UL;
 	put_page(mfn); /* the allocation reference */
-	/* Ours: frees it (and uncharges d) unless mapped somewhere. */
-	put_page(mfn);
+	put_page(mfn); /* ours; frees it unless mapped somewhere */
 	return 0;
 }
 
@@ -188,7 +189,6 @@ static long exchange_group(struct domain *d,
 
 		memset(block + k * PAGE_SIZE, 0, PAGE_SIZE);
 		assign_frame(new_mfn, d, 0);
-		d->tot_pages++; /* the old frame's free uncharges it */
 		/* The old frame leaves the domain. */
 		m2p[in_mfn[k]] = ~0UL;
 		put_page(in_mfn[k]);

@@ -7,8 +7,8 @@
  *
  *   iret32   the iret hypercall to the 32-bit code selector with a return
  *            address above 4 GiB: on hardware the hypervisor's own iretq
- *            faults (#GP in ring 0); QEMU's TCG lets it through, so no
- *            test runs it (docs/security.md).
+ *            faulted (#GP in ring 0); QEMU's TCG let it through. Now the
+ *            guest gets #GP, as for a non-canonical address.
  *   ptstall  pin an L4 over every free frame built as page tables: one
  *            hypercall validates millions of entries with interrupts off.
  *   stalecr3 (two CPUs) block so this CPU idles with our L4 in CR3, wake
@@ -54,7 +54,7 @@ static int gp_hook(struct trap_frame *f)
 	gp_seen++;
 	gp_rip = f->rip;
 	f->rip = (uint64_t)iret32_resume;
-	f->cs = FLAT_RING3_CS64;
+	f->cs = FLAT_KERNEL_CS & ~3UL; /* back to 64-bit kernel code */
 	return 1;
 }
 

@@ -248,27 +248,10 @@ static long pin_round(void)
 
 /*
  * Give back every region frame but those holding the list itself, then
- * as many new ones: two calls of as many extents as the domain has. The
- * frames are unmapped first: a frame given back while mapped stays
- * charged to the domain until freed (as on Xen), leaving no room.
+ * as many new ones: two calls of as many extents as the domain has.
  */
 static uint64_t *extents;
 static unsigned long nr_extents;
-
-static void unmap_page(unsigned long va)
-{
-	static struct mmu_update batch[256];
-	static unsigned int n;
-	uint64_t ma;
-
-	if (va && pt_lookup(va, 1, &ma))
-		batch[n++] = (struct mmu_update){ .ptr = ma, .val = 0 };
-	if (n && (!va || n == ARRAY_SIZE(batch))) {
-		if (hyp_mmu_update(batch, n, NULL, DOMID_SELF))
-			test_fatal("hog: unmapping the region failed");
-		n = 0;
-	}
-}
 
 static void reservation_setup(void)
 {
@@ -281,9 +264,9 @@ static void reservation_setup(void)
 		uint8_t *va = region + (list_pages + i) * PAGE_SIZE;
 
 		extents[i] = virt_to_mfn(va);
-		unmap_page((unsigned long)va);
+		/* Unmapped: a frame still mapped counts until it is freed. */
+		hyp_update_va_mapping((unsigned long)va, 0, 0);
 	}
-	unmap_page(0);
 	mmuext_one(MMUEXT_TLB_FLUSH_LOCAL, 0);
 }
 

@@ -111,6 +111,168 @@ static void test_watchpoint(void)
 	CHECK_EQ("watchpoint_disarmed", db_count - before, 0);
 }
 
+/* Xen's set_debugreg: reserved bits, fixed bits, DR4/DR5 aliases. */
+static void test_debugreg_semantics(void)
+{
+	CHECK_EQ("dr6_upper_bits_einval", hyp_set_debugreg(6, 1UL << 32),
+		 -XEN_EINVAL);
+	CHECK_EQ("dr7_upper_bits_einval", hyp_set_debugreg(7, 1UL << 32),
+		 -XEN_EINVAL);
+	hyp_set_debugreg(7, 0);
+	hyp_set_debugreg(6, 0);
+	CHECK_EQ("dr7_reads_default", hyp_get_debugreg(7), 0x400);
+	CHECK_EQ("dr6_reads_default", hyp_get_debugreg(6), 0xffff0ff0);
+	/* CR4.DE is clear: DR4 and DR5 are DR6 and DR7. */
+	CHECK_EQ("dr4_aliases_dr6", hyp_get_debugreg(4), 0xffff0ff0);
+	CHECK_EQ("dr5_set_aliases_dr7", hyp_set_debugreg(5, DR7_GD),
+		 -XEN_EPERM);
+}
+
+/* One mov to %dr<n> in the guest kernel: 0, or the #GP/#UD vector. */
+#define MOV_TO_DR(n, val, vec)                                          \
+	do {                                                             \
+		unsigned long __c = last_trap.count;                     \
+		asm volatile("1: mov %0, %%db" #n "\n2:\n" EXTABLE(1b, 2b) \
+			     : : "r"((unsigned long)(val)) : "memory");  \
+		vec = last_trap.count != __c ? last_trap.vector : 0;     \
+	} while (0)
+
+/* mov to and from debug registers, emulated with set_debugreg's checks. */
+static void test_mov_debugreg(void)
+{
+	unsigned long v = 0;
+	unsigned int vec;
+
+	MOV_TO_DR(0, &unwatched[1], vec);
+	CHECK_EQ("mov_to_dr0", vec, 0);
+	CHECK_EQ("mov_to_dr0_seen_by_get", hyp_get_debugreg(0),
+		 (unsigned long)&unwatched[1]);
+	asm volatile("mov %%db0, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr0", v, (unsigned long)&unwatched[1]);
+	MOV_TO_DR(0, HYPERVISOR_AREA, vec);
+	CHECK_EQ("mov_to_dr0_hypervisor_gp", vec, TRAP_gp);
+	MOV_TO_DR(7, DR7_GD, vec);
+	CHECK_EQ("mov_to_dr7_gd_gp", vec, TRAP_gp);
+	MOV_TO_DR(7, 0, vec);
+	CHECK_EQ("mov_to_dr7_zero", vec, 0);
+	asm volatile("mov %%db7, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr7_default", v, 0x400);
+	asm volatile("mov %%db4, %0" : "=r"(v));
+	CHECK_EQ("mov_from_dr4_is_dr6", v, hyp_get_debugreg(6));
+}
+
+/*
+ * A data breakpoint on the selector `mov %ss` reads, then `syscall`: the
+ * #DB is held back past the mov and arrives on the hypercall entry, in
+ * ring 0 with the guest's rsp. The hypervisor must take it on a stack of
+ * its own (Xen: an IST stack), never push the frame where the guest's rsp
+ * points: here a page of ours, which must stay untouched.
+ */
+static volatile uint16_t ss_sel = FLAT_KERNEL_SS;
+static unsigned long movss_saved_rsp;
+
+static void test_movss_syscall(void)
+{
+	uint64_t *stack = page_alloc();
+	unsigned long written = 0;
+
+	memset(stack, 0, PAGE_SIZE);
+	hyp_set_debugreg(0, (unsigned long)&ss_sel);
+	/* L0, RW0 = 11 (read or write), LEN0 = 01 (2 bytes) */
+	hyp_set_debugreg(7, DR7_L0 | (3UL << 16) | (1UL << 18));
+	asm volatile("mov %%rsp, %[saved]\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "mov %[sel], %%ss\n\t"
+		     "syscall\n\t"
+		     "mov %[saved], %%rsp"
+		     : [saved] "=m"(movss_saved_rsp)
+		     : [top] "r"((unsigned long)stack + PAGE_SIZE),
+		       [sel] "m"(ss_sel), "a"(__HYPERVISOR_xen_version),
+		       "D"(XENVER_version)
+		     : "rcx", "r11", "memory");
+	hyp_set_debugreg(7, 0);
+	hyp_set_debugreg(6, 0);
+	/* The guest's own #DB frame may be there; a hypervisor one holds
+	 * the hypervisor's code selector (0xe008, as Xen's). */
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+		written += stack[i] == 0xe008;
+	CHECK("movss_syscall_db_not_on_guest_stack", !written,
+	      "ring-0 cs %lu times at the guest's rsp", written);
+}
+
+struct cpuid_out {
+	uint32_t a, b, c, d;
+};
+
+static struct cpuid_out pv_cpuid(uint32_t leaf)
+{
+	struct cpuid_out r;
+
+	asm volatile("ud2; .ascii \"xen\"; cpuid"
+		     : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d)
+		     : "a"(leaf), "c"(0));
+	return r;
+}
+
+/* As Xen's PV policy: no virtualisation extensions, its leaf ranges. */
+static void test_cpuid_policy(void)
+{
+	struct cpuid_out svm = pv_cpuid(0x8000000a), v = pv_cpuid(0), past;
+	uint32_t ext = pv_cpuid(0x80000000).a;
+
+	CHECK("cpuid_no_vmx", !(pv_cpuid(1).c & (1u << 5)), "ecx 0x%x",
+	      pv_cpuid(1).c);
+	CHECK("cpuid_no_svm", !(pv_cpuid(0x80000001).c & (1u << 2)),
+	      "ecx 0x%x", pv_cpuid(0x80000001).c);
+	CHECK("cpuid_no_svm_leaf", !(svm.a | svm.b | svm.c | svm.d),
+	      "%x %x %x %x", svm.a, svm.b, svm.c, svm.d);
+	info("cpuid max basic 0x%x extended 0x%x hypervisor 0x%x", v.a, ext,
+	     pv_cpuid(0x40000000).a);
+
+	CHECK("cpuid_max_basic_leaf", v.a && v.a <= 0xd, "0x%x", v.a);
+	/* Xen's PV policy always reaches leaf 0x80000021 on AMD. */
+	CHECK("cpuid_max_extended_leaf",
+	      v.b != 0x68747541 ? ext >= 0x80000000 : ext == 0x80000021,
+	      "0x%x", ext);
+	CHECK_EQ("cpuid_max_hypervisor_leaf", pv_cpuid(0x40000000).a,
+		 0x40000005);
+	past = pv_cpuid(v.a + 1);
+	CHECK("cpuid_past_basic_zero", !(past.a | past.b | past.c | past.d),
+	      "%x %x %x %x", past.a, past.b, past.c, past.d);
+	past = pv_cpuid(ext + 1);
+	CHECK("cpuid_past_extended_zero",
+	      !(past.a | past.b | past.c | past.d), "%x %x %x %x", past.a,
+	      past.b, past.c, past.d);
+	past = pv_cpuid(0x40000004); /* HVM-only */
+	CHECK("cpuid_hvm_leaf_zero", !(past.a | past.b | past.c | past.d),
+	      "%x %x %x %x", past.a, past.b, past.c, past.d);
+	CHECK("cpuid_machine_address_bits",
+	      pv_cpuid(0x40000005).b >= 24 && pv_cpuid(0x40000005).b <= 52,
+	      "%u", pv_cpuid(0x40000005).b);
+}
+
+#define CR4_PGE (1UL << 7)
+#define CR4_FSGSBASE (1UL << 16)
+#define CR4_SMEP (1UL << 20)
+
+/* A CR4 write keeps only what PV lets a guest set and the CPU offers. */
+static void test_cr4_write(void)
+{
+	unsigned long cr4, after;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	info("cr4 0x%lx", cr4);
+	asm volatile("mov %0, %%cr4"
+		     :
+		     : "r"(cr4 | CR4_PGE | CR4_FSGSBASE | CR4_SMEP));
+	asm volatile("mov %%cr4, %0" : "=r"(after));
+	CHECK("cr4_fsgsbase_not_kept", !(after & CR4_FSGSBASE), "cr4 0x%lx",
+	      after);
+	CHECK("cr4_only_pv_bits_kept", after == cr4, "0x%lx then 0x%lx", cr4,
+	      after);
+	asm volatile("mov %0, %%cr4" : : "r"(cr4));
+}
+
 static void mc_entry(struct multicall_entry *e, unsigned long op,
 		     unsigned long a0, unsigned long a1)
 {
@@ -318,6 +480,11 @@ void test_main(void)
 
 	test_debugreg_values();
 	test_watchpoint();
+	test_debugreg_semantics();
+	test_mov_debugreg();
+	test_cpuid_policy();
+	test_cr4_write();
+	test_movss_syscall();
 	test_multicall();
 	test_misc_ops();
 	port = bind_ipi();

@@ -96,6 +96,14 @@ static void test_fs(void)
 
 	rc = hyp_set_segment_base(4, 0);
 	CHECK_EQ("set_segment_base_bad_which", rc, -XEN_EINVAL);
+
+	/* Loading %fs loads its descriptor's base (0 for the flat one):
+	 * FS_BASE reads what the CPU holds, not the last base written. */
+	hyp_set_segment_base(SEGBASE_FS, BASE(PAGE_FS_A));
+	asm volatile("mov %0, %%fs" : : "r"((unsigned long)FLAT_USER_DS));
+	CHECK_EQ("rdmsr_fs_base_after_selector", rdmsr(MSR_FS_BASE), 0);
+	asm volatile("mov %0, %%fs" : : "r"(0UL));
+	hyp_set_segment_base(SEGBASE_FS, BASE(PAGE_FS_B));
 }
 
 static void test_gs(void)

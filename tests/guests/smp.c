@@ -39,7 +39,6 @@ static volatile uint64_t *write_target;
 static evtchn_port_t port_to_0, port_to_1;
 
 static uint8_t vcpu1_stack[16384] __attribute__((aligned(16)));
-static struct vcpu_guest_context ctx;
 
 /* Wait (bounded) until *word reaches at least value. */
 static bool wait_until(volatile unsigned long *word, unsigned long value)
@@ -129,29 +128,38 @@ static void __attribute__((noreturn)) vcpu1_main(void)
 	}
 }
 
+/*
+ * A VCPUOP_initialise refused for its GDT (a frame still writable) keeps
+ * nothing: its L4, a fresh page, can be made writable again afterwards.
+ */
+static void test_failed_initialise(void)
+{
+	static struct vcpu_guest_context ctx;
+	struct vcpu_guest_context *c = &ctx;
+	uint64_t *l4 = page_alloc(), *gdt = page_alloc();
+	long rc;
+
+	memset(l4, 0, PAGE_SIZE);
+	memset(gdt, 0, PAGE_SIZE);
+	CHECK_EQ("bad_init_l4_readonly", page_set_writable(l4, false), 0);
+	c->flags = VGCF_in_kernel;
+	c->user_regs.cs = FLAT_KERNEL_CS;
+	c->user_regs.ss = FLAT_KERNEL_SS;
+	c->ctrlreg[3] = virt_to_machine(l4);
+	c->gdt_ents = 1;
+	c->gdt_frames[0] = virt_to_mfn(gdt); /* writable: refused */
+	rc = hyp_vcpu_op(VCPUOP_initialise, 1, c);
+	CHECK_EQ("bad_init_refused", rc, -XEN_EINVAL);
+	CHECK_EQ("bad_init_l4_released", page_set_writable(l4, true), 0);
+}
+
 static bool start_vcpu1(void)
 {
 	long rc;
 
 	CHECK_EQ("vcpu1_down_at_start", hyp_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	/* As after a call: the return address slot keeps rsp 16-aligned. */
-	ctx.user_regs.rsp =
-		(unsigned long)vcpu1_stack + sizeof(vcpu1_stack) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS;
-	ctx.user_regs.ss = FLAT_KERNEL_SS;
-	ctx.user_regs.rflags = 0x200;
-	ctx.kernel_ss = FLAT_KERNEL_SS;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = virt_to_machine(current_l4) & ~(PAGE_SIZE - 1);
-	for (unsigned int v = 0; v < 20; v++)
-		ctx.trap_ctxt[v] = (struct trap_info){
-			.vector = v,
-			.cs = FLAT_KERNEL_CS,
-			.address = (unsigned long)trap_entry_table[v],
-		};
-	rc = hyp_vcpu_op(VCPUOP_initialise, 1, &ctx);
+	rc = vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
+				    sizeof(vcpu1_stack));
 	CHECK_EQ("vcpu1_initialise", rc, 0);
 	rc = hyp_vcpu_op(VCPUOP_up, 1, NULL);
 	CHECK_EQ("vcpu1_up", rc, 0);
@@ -271,6 +279,7 @@ static void test_tlb_shootdown(void)
 void test_main(void)
 {
 	events_disable(); /* every port here is polled */
+	test_failed_initialise();
 	if (!start_vcpu1())
 		test_done();
 	test_concurrent();

@@ -59,6 +59,12 @@ static void test_exceptions(void)
 		     : "=r"(at));
 	expect("gp_hlt", TRAP_gp, 0, at);
 
+	/* int $n without a trap entry: #GP naming IDT entry n. */
+	traps_before = last_trap.count;
+	asm volatile("lea 1f(%%rip), %0\n1: int $0x41\n2:\n" EXTABLE(1b, 2b)
+		     : "=r"(at));
+	expect("gp_int_n", TRAP_gp, (0x41 << 3) | 2, at);
+
 	traps_before = last_trap.count;
 	asm volatile("lea 1f(%%rip), %0\n"
 		     "xor %%edx, %%edx\n xor %%ecx, %%ecx\n mov $1, %%eax\n"
@@ -148,6 +154,53 @@ static void test_iret(void)
 		}
 	}
 	*mask = saved;
+}
+
+/* The #GP an iret to a non-canonical rip gets, and where it resumes. */
+#define NONCANONICAL_RIP 0x0000800000001000UL
+static volatile bool nc_armed;
+static volatile unsigned long nc_count, nc_err, nc_rip;
+static unsigned long nc_resume_rip, nc_resume_rsp;
+
+static int on_noncanonical_gp(struct trap_frame *f)
+{
+	if (!nc_armed)
+		return 0;
+	nc_armed = false;
+	nc_count++;
+	nc_err = f->error_code;
+	nc_rip = f->rip;
+	f->rip = nc_resume_rip;
+	f->rsp = nc_resume_rsp;
+	return 1;
+}
+
+/* As Xen: the guest gets #GP(0) for it, the domain lives on. */
+static void test_iret_noncanonical(void)
+{
+	uint8_t *mask = &shared_info->vcpu_info[0].evtchn_upcall_mask;
+	uint8_t saved = *mask;
+
+	trap_set_hook(TRAP_gp, on_noncanonical_gp);
+	nc_armed = true;
+	asm volatile("lea 1f(%%rip), %%rax\n"
+		     "mov %%rax, %[rip]\n"
+		     "mov %%rsp, %[rsp]\n"
+		     "mov %%rsp, %%rdx\n"
+		     "pushq %[ss]\n pushq %%rdx\n pushq $0x002\n"
+		     "pushq %[cs]\n pushq %[bad]\n"
+		     "jmp iret_to_guest\n"
+		     "1:\n"
+		     : [rip] "=m"(nc_resume_rip), [rsp] "=m"(nc_resume_rsp)
+		     : [ss] "i"(FLAT_KERNEL_SS), [cs] "i"(KERNEL_CS_SEEN),
+		       [bad] "r"(NONCANONICAL_RIP)
+		     : "rax", "rcx", "rdx", "r11", "memory");
+	trap_set_hook(TRAP_gp, NULL);
+	*mask = saved;
+	CHECK_EQ("iret_noncanonical_gp", nc_count, 1);
+	CHECK_EQ("iret_noncanonical_gp_error", nc_err, 0);
+	CHECK("iret_noncanonical_gp_rip", nc_rip == NONCANONICAL_RIP,
+	      "rip 0x%lx", nc_rip);
 }
 
 /* What user mode saw, written by the user-mode code itself. */
@@ -257,5 +310,6 @@ void test_main(void)
 	test_exceptions();
 	test_page_faults();
 	test_iret();
+	test_iret_noncanonical();
 	test_user_mode();
 }

@@ -83,3 +83,14 @@ def test_console_strips_terminal_controls(boot, guests_built):  # noqa: F811
     bad = [ln for ln in lines if any(c in CONTROLS for c in ln)]
     assert not bad, f"control characters from domain 1: {bad!r}"
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_iret_past_the_32bit_segment_limit_is_a_gp(boot, guests_built):  # noqa: F811
+    """The iret hypercall to the 32-bit code selector with rip 4 GiB: on
+    hardware the hypervisor's own iretq would fault in ring 0 (a panic);
+    QEMU's TCG let it through and the guest ran off at 0x100000000. Now,
+    as for a non-canonical rip, the guest gets the #GP Xen's faulting
+    iretq gives it, at the address it asked for."""
+    m, rc = attack_alone(boot, guests_built, "iret32")
+    assert "CHECK iret32_gp_delivered ok" in m.log, m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()

@@ -4,32 +4,22 @@ guests pass on Xen 4.17 in test_guests_xen.py, so a failure here is
 Lamina's."""
 
 import os
-import re
 
 import pytest
 
 import machine
 from machine import qemu
 from test_guests_xen import (GUEST_ARGS, GUEST_HYP_ARGS, GUEST_SMP,  # noqa
-                             GUEST_INITRD, guest_names, guests_built,
-                             initrd_file)
+                             GUEST_INITRD, deviation_checks, guest_names,
+                             guests_built, initrd_file)
 import xen_ref
 
 RUN_TIMEOUT = 60
-DEVIATIONS = os.path.join(machine.TOP, "docs", "abi-deviations.md")
 
 
 def allowed_failures():
     """(guest, check) pairs the deviations document explains."""
-    text = open(DEVIATIONS).read()
-    section = text.split("## Conformance checks that differ", 1)[1]
-    section = section.split("\n## ", 1)[0]
-    pairs = set()
-    for m in re.finditer(r"^\| *([\w-]+) *\| *([\w-]+) *\| *(.+?) *\|$",
-                         section, re.M):
-        if m.group(1) not in ("guest", "---"):
-            pairs.add((m.group(1), m.group(2)))
-    return pairs
+    return deviation_checks("Conformance checks that differ")
 
 
 def check_guest_run(m, name):

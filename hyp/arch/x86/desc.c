@@ -89,6 +89,9 @@ static void build_idt(void)
 	set_gate(2, vector_stubs + 16 * 2, IST_NMI);
 	set_gate(8, vector_stubs + 16 * 8, IST_DOUBLE_FAULT);
 	set_gate(18, vector_stubs + 16 * 18, IST_MACHINE_CHECK);
+	/* A guest's #DB may be deferred past mov ss into the syscall entry,
+	 * still on the guest's rsp in ring 0: never push a frame there. */
+	set_gate(1, vector_stubs + 16 * 1, IST_DEBUG);
 	/* int3 and into may be raised from ring 3, as guests expect. */
 	idt[3].type_attr |= 3 << 5;
 	idt[4].type_attr |= 3 << 5;
@@ -109,7 +112,7 @@ void desc_init_cpu(struct percpu *pc, uint64_t stack0)
 	set_gdt_entry(gdt, GUEST_CS64 & ~3, 0x00affa000000ffffULL);
 
 	tss->rsp[0] = stack0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		tss->ist[i] = (uint64_t)pc->ist_stacks[i] + IST_STACK_SIZE;
 	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: all ports trap */
 	set_system_desc(gdt, TSS_SEL, (uint64_t)tss, sizeof(*tss) - 1, 0x89);

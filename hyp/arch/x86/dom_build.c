@@ -355,14 +355,16 @@ static uint64_t pages_for_domain(uint64_t mem_bytes)
 
 /*
  * dom0_max_vcpus=N gives the control domain N vCPUs; by default it gets
- * one per CPU online, as on Xen. Boot domains get one.
+ * one per CPU online, as on Xen. Boot domains get their :vcpus=N, or one.
  */
-static unsigned int vcpus_for_domain(bool control)
+static unsigned int vcpus_for_domain(const struct boot_domain_spec *spec)
 {
 	unsigned int n = opt.dom0_max_vcpus ? opt.dom0_max_vcpus :
 					      nr_cpus_online;
 
-	if (!control || !n)
+	if (!spec->control)
+		n = spec->vcpus;
+	if (!n)
 		return 1;
 	return n > MAX_VIRT_CPUS ? MAX_VIRT_CPUS : n;
 }
@@ -487,7 +489,7 @@ int build_boot_domain(const struct boot_domain_spec *spec,
 	v->initialised = true;
 	v->running = true;
 	/* Further vCPUs exist but wait for VCPUOP_initialise and _up. */
-	for (unsigned int id = 1; id < vcpus_for_domain(control); id++)
+	for (unsigned int id = 1; id < vcpus_for_domain(spec); id++)
 		if (!vcpu_create(b.d, id))
 			break;
 	b.d->console_raw = control; /* Xen's hardware domain */

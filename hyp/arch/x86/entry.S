@@ -158,6 +158,15 @@ syscall32_entry:
 	call do_syscall32
 	jmp return_to_guest
 
+/* A guest's #DB taken on the IST stack goes on from rdi, its copy on the
+ * vCPU's stack, as any exception from the guest. */
+	.globl guest_exception_on_frame
+guest_exception_on_frame:
+	movq %rdi, %rsp
+	xorl %ebp, %ebp
+	call pv_guest_exception
+	jmp return_to_guest
+
 /* Start a vCPU from the frame at rdi (a full entry frame on its stack). */
 	.globl enter_guest_frame
 enter_guest_frame:

@@ -38,7 +38,12 @@ static int check_descriptor(uint64_t *desc)
 	return 0;
 }
 
-static int validate_frame(uint64_t mfn)
+/*
+ * A frame taking the descriptor-page type for the first time holds only
+ * safe descriptors. Called by get_page_type() after its TLB flush, when
+ * no CPU can write the frame any more (as page tables are validated).
+ */
+int pv_validate_desc_frame(uint64_t mfn)
 {
 	uint64_t *d = maddr_to_virt(mfn << PAGE_SHIFT);
 
@@ -56,23 +61,14 @@ static void drop_gdt(struct vcpu *v)
 	v->gdt_entries = 0;
 }
 
-/* This CPU's GDT below the hypervisor entries mirrors v's guest GDT. */
 /*
  * Take a reference and the descriptor-page type on a guest frame. A frame
- * mapped writable anywhere cannot take the type; a frame taking it for the
- * first time must hold only safe descriptors.
+ * mapped writable anywhere cannot take the type; get_page_type() checks
+ * the contents of one taking it for the first time, after its flush.
  */
 static int get_desc_frame(uint64_t mfn, struct domain *d)
 {
-	if (!mfn_valid(mfn) || get_page(mfn, d))
-		return -1;
-	if ((!(mfn_frame(mfn)->type_info & PGT_COUNT_MASK) &&
-	     validate_frame(mfn)) ||
-	    get_page_type(mfn, PGT_SEG_DESC, d)) {
-		put_page(mfn);
-		return -1;
-	}
-	return 0;
+	return get_page_and_type(mfn, d, PGT_SEG_DESC) ? -1 : 0;
 }
 
 /* Undo get_desc_frame() on the first n frames of a refused table. */
@@ -83,6 +79,7 @@ static int put_desc_frames(const uint64_t *mfns, unsigned int n)
 	return -XEN_EINVAL;
 }
 
+/* This CPU's GDT below the hypervisor entries mirrors v's guest GDT. */
 void pv_load_gdt(struct vcpu *v)
 {
 	uint64_t entries[GDT_FRAME_ENTRIES];

@@ -7,14 +7,17 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/mm.h>
 #include <lamina/string.h>
 #include <generated/autoconf.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
+#include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv_emulate.h>
 #include <asm/uaccess.h>
 #include <asm/xstate.h>
+#include <xen/errno.h>
 #include <xen/xen.h>
 
 #ifndef CONFIG_SERIAL_PORT
@@ -68,6 +71,32 @@ static void xstate_feature_filter(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
+/*
+ * The highest leaf of leaf's range as Xen's PV policy shows it: basic
+ * leaves up to 0xd, extended ones up to 0x80000021 on AMD (Xen always
+ * covers that leaf there), the CPU's otherwise. 0 outside both ranges.
+ */
+static uint32_t cpuid_max_leaf(uint32_t leaf)
+{
+	uint32_t base = leaf & 0x80000000, max = cpuid(base, 0).eax;
+	struct cpuid_regs v = cpuid(0, 0);
+	bool amd = v.ebx == 0x68747541; /* "Auth"enticAMD */
+
+	if ((leaf & 0x7fffffff) >= 0x40000000)
+		return 0;
+	if (!base)
+		return max < 0xd ? max : 0xd;
+	if (amd && max < 0x80000021)
+		return 0x80000021;
+	return max < 0x80000021 ? max : 0x80000021;
+}
+
+/* Leaf 5 (PV parameters), EBX: the machine address width, as Xen. */
+static uint32_t machine_address_bits(void)
+{
+	return 64 - __builtin_clzl(max_frame - 1) + PAGE_SHIFT;
+}
+
 static void guest_cpuid(struct cpu_user_regs *regs)
 {
 	uint32_t leaf = regs->rax, sub = regs->rcx;
@@ -77,7 +106,7 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 		switch (leaf - HYP_CPUID_BASE) {
 		case 0:
 			/* Same signature as Xen: guests look for it. */
-			r.eax = HYP_CPUID_BASE + 2;
+			r.eax = HYP_CPUID_BASE + 5;
 			memcpy(&r.ebx, "XenV", 4);
 			memcpy(&r.ecx, "MMXe", 4);
 			memcpy(&r.edx, "nVMM", 4);
@@ -89,7 +118,14 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 			r.eax = 1; /* hypercall pages */
 			r.ebx = HYP_CPUID_BASE; /* their MSR (HVM only) */
 			break;
+		case 5:
+			r.ebx = machine_address_bits();
+			break;
 		}
+	} else if (leaf > cpuid_max_leaf(leaf) ||
+		   leaf > cpuid((leaf & 0x80000000), 0).eax ||
+		   leaf == 0x8000000a) {
+		/* Past the policy or the CPU: zeros. No SVM leaf (as Xen). */
 	} else {
 		r = cpuid(leaf, sub);
 		if (leaf == 1) {
@@ -107,11 +143,14 @@ static void guest_cpuid(struct cpu_user_regs *regs)
 				   (1u << 21) | (1u << 24));
 		} else if (leaf == 0x80000001) {
 			r.edx &= ~(1u << 26); /* nor 1 GiB pages */
+			r.ecx &= ~(1u << 2); /* SVM: not for PV guests */
 		} else if (leaf == 0xd) {
 			xstate_cpuid(sub, &r);
 		}
 		xstate_feature_filter(leaf, &r);
 	}
+	if (leaf == 0 || leaf == 0x80000000)
+		r.eax = cpuid_max_leaf(leaf);
 	regs->rax = r.eax;
 	regs->rbx = r.ebx;
 	regs->rcx = r.ecx;
@@ -266,6 +305,7 @@ static bool emulate_msr(struct vcpu *v, struct cpu_user_regs *regs, bool write)
 				v->gs_base_user = val;
 			wrmsr(msr, val);
 		} else {
+			pv_save_segment_bases(v);
 			val = msr == MSR_FS_BASE ? v->fs_base :
 			      msr == MSR_GS_BASE ? v->gs_base_kernel :
 						   v->gs_base_user;
@@ -308,6 +348,23 @@ static bool emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs)
 		return false;
 	regs->rip += 3;
 	return true;
+}
+
+/*
+ * As Xen's pv_fixup_guest_cr4: a guest CR4 write is remembered for reads,
+ * the real CR4 stays ours. A guest sets only DE (DR4/DR5 stop aliasing)
+ * and OSXSAVE where XSAVE is in use: not TSD (rdtsc never faults here)
+ * nor FSGSBASE (the bases are switched from the hypervisor's copies); it
+ * sees PAE, MCE, OSFXSR and OSXMMEXCPT as the CPU has them.
+ */
+#define CR4_DE (1UL << 3)
+#define CR4_GUEST_VISIBLE 0x660UL /* PAE | MCE | OSFXSR | OSXMMEXCPT */
+
+static uint64_t guest_cr4(uint64_t val)
+{
+	uint64_t settable = CR4_DE | (xstate_enabled() ? CR4_OSXSAVE : 0);
+
+	return (val & settable) | (read_cr4() & CR4_GUEST_VISIBLE);
 }
 
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
@@ -355,14 +412,29 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 			v->vcpu_info->arch.cr2 = val;
 			break;
 		case 4:
-			/* As Xen: remembered for reads; the real CR4 is ours.
-			 * OSXSAVE only sticks where XSAVE is in use. */
-			v->cr4 = xstate_enabled() ? val : val & ~CR4_OSXSAVE;
+			v->cr4 = guest_cr4(val);
 			break;
 		default:
 			return false;
 		}
 		regs->rip += len + 3;
+		return true;
+	}
+	/* mov %reg, %drN (0f 23 /r) and back (0f 21 /r): set_debugreg's
+	 * checks; as Xen, no such register is #UD, a refused value #GP. */
+	if (b[len] == 0x0f && (b[len + 1] == 0x21 || b[len + 1] == 0x23)) {
+		unsigned int dr = ((b[len + 2] >> 3) & 7) | ((rex & 4) << 1);
+		uint64_t *gpr =
+			guest_gpr(regs, (b[len + 2] & 7) | ((rex & 1) << 3));
+		long rc = b[len + 1] == 0x23 ? set_debugreg(v, dr, *gpr) :
+					       get_debugreg(v, dr, gpr);
+
+		if (rc == -XEN_ENODEV)
+			pv_inject_exception(v, regs, 6, false, 0);
+		else if (rc)
+			return false;
+		else
+			regs->rip += len + 3;
 		return true;
 	}
 	/* mov %crN, %reg (0f 20 /r): reads the guest's view of CR0/2/3/4. */

@@ -57,8 +57,8 @@ void pv_cpu_init(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) |
-				((uint64_t)HYP_CS << 32));
+	wrmsr(MSR_STAR,
+	      ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HYP_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_stubs + cpu * SYSCALL_STUB_SIZE);
 	wrmsr(MSR_CSTAR, (uint64_t)syscall32_stubs + cpu * SYSCALL_STUB_SIZE);
 	/* Entering the hypervisor with interrupts off and a sane DF. */
@@ -96,8 +96,27 @@ static void load_gs_bases(const struct vcpu *v)
 	      v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
 }
 
+/*
+ * The bases the CPU holds for v now: a selector the guest loaded itself
+ * (mov to %fs or %gs) replaced one since Lamina last wrote it, as on Xen.
+ */
+void pv_save_segment_bases(struct vcpu *v)
+{
+	uint64_t active = rdmsr(MSR_GS_BASE),
+		 shadow = rdmsr(MSR_KERNEL_GS_BASE);
+
+	v->fs_base = rdmsr(MSR_FS_BASE);
+	v->gs_base_kernel = v->kernel_mode ? active : shadow;
+	v->gs_base_user = v->kernel_mode ? shadow : active;
+}
+
 void toggle_guest_mode(struct vcpu *v)
 {
+	/* Only the active GS base can have changed under the guest. */
+	if (v->kernel_mode)
+		v->gs_base_kernel = rdmsr(MSR_GS_BASE);
+	else
+		v->gs_base_user = rdmsr(MSR_GS_BASE);
 	v->kernel_mode = !v->kernel_mode;
 	load_gs_bases(v);
 	load_guest_cr3(v);
@@ -120,6 +139,7 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 		return;
 	memcpy(&v->regs, regs, ENTRY_FRAME_SIZE);
 	save_selectors(v);
+	pv_save_segment_bases(v);
 	fpu_save(v);
 	runstate_switch(v, v->blocked || !v->running ? RUNSTATE_blocked :
 						       RUNSTATE_runnable);
@@ -149,6 +169,7 @@ void pv_start_vcpu(struct vcpu *v)
 	replaced = load_guest_selectors(sel);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	load_gs_bases(v);
+	debugreg_switch(v);
 	fpu_restore(v);
 	runstate_switch(v, RUNSTATE_running);
 	/* The live frame sits at the top of the vCPU's hypervisor stack. */
@@ -171,11 +192,12 @@ static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 	struct vcpu_info *vi = v->vcpu_info;
 	uint64_t frame[11], rsp, cs = regs->cs;
 	uint8_t saved_mask = vi->evtchn_upcall_mask;
+	bool from_user = !v->kernel_mode;
 	unsigned int n = 0;
 
 	if (!handler)
 		return false;
-	if (v->kernel_mode) {
+	if (!from_user) {
 		rsp = regs->rsp;
 		cs &= ~3UL; /* RPL 0 tells the guest it interrupted its kernel */
 	} else {
@@ -193,8 +215,11 @@ static bool bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 	frame[n++] = regs->rsp;
 	frame[n++] = regs->ss;
 	rsp -= n * sizeof(uint64_t);
-	if (copy_to_guest(rsp, frame, n * sizeof(uint64_t)))
+	if (copy_to_guest(rsp, frame, n * sizeof(uint64_t))) {
+		if (from_user) /* user code must not go on as the kernel */
+			toggle_guest_mode(v);
 		return false;
+	}
 	if (mask_events)
 		vi->evtchn_upcall_mask = 1;
 	regs->rip = handler;
@@ -272,6 +297,33 @@ static bool vector_has_error(unsigned int v)
 	       v == 29 || v == 30;
 }
 
+void __attribute__((noreturn))
+guest_exception_on_frame(struct cpu_user_regs *frame);
+
+/* #DB runs on an IST stack (desc.c); one from the guest moves to the
+ * vCPU's stack before anything can raise another. */
+void __attribute__((noreturn)) pv_guest_debug_trap(struct cpu_user_regs *regs)
+{
+	struct cpu_user_regs *frame =
+		(struct cpu_user_regs *)(hyp_stack_top(current) -
+					 ENTRY_FRAME_SIZE);
+
+	memcpy(frame, regs, ENTRY_FRAME_SIZE);
+	guest_exception_on_frame(frame);
+}
+
+/* Is the #GP at regs->rip an "int $n" (cd nn)? Then its error code. */
+static bool soft_int_vector(const struct cpu_user_regs *regs, uint32_t *error)
+{
+	uint8_t insn[2];
+
+	if ((*error & 3) != 2 || copy_from_guest(insn, regs->rip, 2) ||
+	    insn[0] != 0xcd)
+		return false;
+	*error = ((uint32_t)insn[1] << 3) | 2;
+	return true;
+}
+
 void pv_guest_exception(struct cpu_user_regs *regs)
 {
 	struct vcpu *v = current;
@@ -295,20 +347,20 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 		if (v->kernel_mode)
 			error_code &= ~4u;
 	}
-	if (vector == 1) {
-		uint64_t dr6;
-
-		asm volatile("mov %%db6, %0" : "=r"(dr6));
-		v->debugreg[6] = dr6; /* what get_debugreg(6) reports */
-	}
+	if (vector == 1)
+		debugreg_on_debug_trap(v); /* what get_debugreg(6) reports */
 	if (vector == 13 && pv_emulate_privileged(v, regs))
 		return;
 	if (vector == 6 && pv_emulate_forced(v, regs))
 		return;
-	/* int $n from the guest: a #GP naming IDT entry n (error n*8+2). */
-	if (vector == 13 && (error_code & 7) == 2) {
+	/*
+	 * int $n from the guest: a #GP naming IDT entry n. The error code is
+	 * computed from the instruction (n * 8 + 2), not taken from the CPU:
+	 * QEMU's TCG reports n * 16 + 2 in long mode.
+	 */
+	if (vector == 13 && soft_int_vector(regs, &error_code)) {
 		unsigned int n = error_code >> 3;
-		const struct trap_info *ti = &v->traps[n & 0xff];
+		const struct trap_info *ti = &v->traps[n];
 
 		if (ti->address && TI_GET_DPL(ti) >= (v->kernel_mode ? 1 : 3)) {
 			regs->rip += 2; /* past "int $n" */
@@ -327,11 +379,12 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 /* A syscall from guest user mode goes to the guest kernel's handler. */
 static void bounce_user_syscall(struct vcpu *v, struct cpu_user_regs *regs)
 {
-	if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
-		       v->syscall_masks_events)) {
-		/* No handler: as a real CPU would, #UD in user mode. */
+	/* No handler: as a real CPU would, #UD in user mode. */
+	if (!v->syscall_callback)
 		pv_inject_exception(v, regs, 6, false, 0);
-	}
+	else if (!pv_bounce(v, regs, v->syscall_callback, false, 0,
+			    v->syscall_masks_events))
+		domain_crash(v->domain, "syscall callback: stack unwritable");
 }
 
 void do_syscall(struct cpu_user_regs *regs)
@@ -391,6 +444,9 @@ long do_iret(struct cpu_user_regs *regs)
 	regs->rflags = ctx.rflags;
 	regs->rsp = ctx.rsp;
 	regs->ss = ctx.ss | 3;
+	/* As Xen, with the assist the frame's IOPL is the virtual IOPL. */
+	if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+		v->iopl = (ctx.rflags >> 12) & 3;
 	/* The guest's IF is its event mask. */
 	v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
 	return 0;
@@ -407,6 +463,18 @@ static void sanitize_frame(struct cpu_user_regs *regs)
 	regs->rflags |= RFLAGS_IF | (1UL << 1);
 }
 
+/*
+ * Can the return iretq load this rip? It must be canonical, and within
+ * the 4 GiB limit of the 32-bit code segment: past it the hypervisor's
+ * own iretq would fault, in ring 0.
+ */
+static bool return_address_ok(const struct cpu_user_regs *regs)
+{
+	if (regs->cs == GUEST_CS32)
+		return regs->rip <= 0xffffffffUL;
+	return is_canonical(regs->rip);
+}
+
 void prepare_return_to_guest(struct cpu_user_regs *regs)
 {
 	struct vcpu *v;
@@ -418,14 +486,22 @@ void prepare_return_to_guest(struct cpu_user_regs *regs)
 		vi = v->vcpu_info;
 		/* A timer due now fires now, not at the next tick. */
 		timer_check_expired(v);
+		/* As Xen: no room for the callback's frame kills the domain. */
 		if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-		    v->event_callback)
-			pv_bounce(v, regs, v->event_callback, false, 0, true);
-		/* iretq to a non-canonical rip faults in ring 0: the guest
-		 * asked for it (a callback or iret frame), so it dies. */
-		if (is_canonical(regs->rip))
+		    v->event_callback &&
+		    !pv_bounce(v, regs, v->event_callback, false, 0, true)) {
+			domain_crash(v->domain,
+				     "event callback: stack unwritable");
+			continue;
+		}
+		if (return_address_ok(regs))
 			break;
-		domain_crash(v->domain, "return to a non-canonical address");
+		/* As Xen's faulting iretq: #GP(0) with the frame the guest
+		 * asked for (an iret context); trap handlers are canonical. */
+		pv_inject_exception(v, regs, 13, true, 0);
+		if (!return_address_ok(regs))
+			domain_crash(v->domain,
+				     "return to a non-canonical address");
 	}
 	sanitize_frame(regs);
 	hyp_unlock(); /* interrupts stay off until the iretq */

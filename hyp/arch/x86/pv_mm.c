@@ -111,14 +111,10 @@ void put_page(uint64_t mfn)
 	if (!(f->count_info & PGC_COUNT_MASK)) {
 		/* Last reference gone: the frame goes back to the allocator,
 		 * once no CPU can still reach it through a stale mapping. */
-		struct domain *d = domain_lookup(f->owner);
-
 		flush_tlb_stale();
-		/* A domain's frame counts against its max_pages until here,
-		 * as Xen's, not until it is given back: one given back while
-		 * mapped would let the domain take frames without limit. */
-		if (d && !(f->count_info & PGC_HYP_HEAP))
-			d->tot_pages--;
+		/* Given back earlier: only now does it leave the quota. */
+		if (f->count_info & PGC_RELEASED)
+			domain_lookup(f->owner)->tot_pages--;
 		f->owner = FRAME_OWNER_NONE;
 		f->count_info = 0;
 		free_hyp_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);
@@ -316,8 +312,12 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 	 */
 	if (type != PGT_WRITABLE)
 		flush_tlb_stale();
-	/* A page table must validate first. */
+	/* A page table or descriptor page must validate first, now. */
 	f->type_info = type | 1;
+	if (type == PGT_SEG_DESC && pv_validate_desc_frame(mfn)) {
+		f->type_info = 0;
+		return -XEN_EINVAL;
+	}
 	if (level_of(type)) {
 		rc = validate(d, mfn, level_of(type));
 		if (rc) {

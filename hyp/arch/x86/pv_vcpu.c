@@ -70,16 +70,27 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 	v->kernel_ss = c->kernel_ss | 3;
 	v->kernel_sp = c->kernel_sp;
 	v->fs_base = is_canonical(c->fs_base) ? c->fs_base : 0;
-	v->gs_base_kernel = is_canonical(c->gs_base_kernel) ? c->gs_base_kernel :
-							     0;
+	v->gs_base_kernel =
+		is_canonical(c->gs_base_kernel) ? c->gs_base_kernel : 0;
 	v->gs_base_user = is_canonical(c->gs_base_user) ? c->gs_base_user : 0;
-	v->initialised = true;
+	/* As Xen: set_debugreg's checks, a refused value simply not set. */
+	debugreg_vcpu_init(v);
+	for (unsigned int i = 0; i < 8; i++)
+		if (i != 4 && i != 5)
+			set_debugreg(v, i, c->debugreg[i]);
 	/* Its GDT goes through set_gdt's checks, run on its behalf. */
-	if (c->gdt_ents) {
+	if (c->gdt_ents)
 		rc = pv_set_gdt_frames(v, c->gdt_frames, c->gdt_ents);
-		if (rc)
-			v->initialised = false;
+	if (rc) {
+		/* Nothing of a refused context stays referenced. */
+		put_page_and_type(l4);
+		if (user_l4)
+			put_page_and_type(user_l4);
+		v->kernel_l4_mfn = v->user_l4_mfn = 0;
+		debugreg_vcpu_init(v);
+		goto out;
 	}
+	v->initialised = true;
 out:
 	kfree(c);
 	return rc;

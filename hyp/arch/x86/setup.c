@@ -121,6 +121,9 @@ static const char *parse_domain_fields(const char *p,
 		} else if ((q = parse_number_field(p, "cap", 65534,
 						   &spec->cap))) {
 			p = q;
+		} else if ((q = parse_number_field(p, "vcpus", MAX_VIRT_CPUS,
+						   &spec->vcpus))) {
+			p = q;
 		} else {
 			return NULL;
 		}
@@ -129,12 +132,13 @@ static const char *parse_domain_fields(const char *p,
 }
 
 /*
- * boot_domains=MOD:MEM[:console][:weight=W][:cap=C],...: module MOD (an
- * index into the boot modules) becomes the next domain (1, 2, ...) with
- * MEM of memory; with ":console" it may also write to the hypervisor
+ * boot_domains=MOD:MEM[:console][:weight=W][:cap=C][:vcpus=N],...: module MOD
+ * (an index into the boot modules) becomes the next domain (1, 2, ...)
+ * with MEM of memory; with ":console" it may also write to the hypervisor
  * console. Boot domains hold no other capability. W (1-65535, default
  * 256) and C (percent of one CPU, default 0 = none) are its credit
- * scheduler weight and cap.
+ * scheduler weight and cap; N (1-8, default 1) its vCPUs, all but the
+ * first waiting for VCPUOP_initialise and VCPUOP_up.
  */
 static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
 				       unsigned int *mods, unsigned int max)
@@ -163,7 +167,7 @@ static unsigned int parse_boot_domains(struct boot_domain_spec *specs,
 	}
 	return n;
 bad:
-	pr_err("boot_domains: cannot parse '%s' (want MOD:MEM[:console][:weight=W][:cap=C],...)\n",
+	pr_err("boot_domains: cannot parse '%s' (want MOD:MEM[:console][:weight=W][:cap=C][:vcpus=N],...)\n",
 	       opt.boot_domains);
 	return n;
 }

@@ -144,6 +144,8 @@ int do_entry(struct cpu_user_regs *regs)
 	if (from_guest)
 		hyp_lock();
 	if (vector < 32) {
+		if (from_guest && vector == 1)
+			pv_guest_debug_trap(regs); /* leaves the IST stack */
 		if (from_guest)
 			pv_guest_exception(regs);
 		else if (vector == 1)

@@ -41,6 +41,13 @@ unsigned long cmdline_number(const char *key, unsigned long def);
 /* Does the command line contain word? */
 bool cmdline_has(const char *word);
 
+/*
+ * VCPUOP_initialise for vCPU id: guest kernel mode at entry on the given
+ * stack, vCPU 0's page tables and libpv's trap handlers. 0 or -errno.
+ */
+long vcpu_initialise_kernel(unsigned int id, void (*entry)(void),
+			    void *stack, unsigned long stack_size);
+
 /* Stop the domain: SCHEDOP_shutdown with reason. Never returns. */
 void __attribute__((noreturn)) pv_shutdown(unsigned int reason);
 

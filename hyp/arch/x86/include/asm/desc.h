@@ -27,6 +27,7 @@
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
+#define IST_DEBUG 4 /* a #DB held back by mov ss hits syscall entry */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -13,6 +13,7 @@ struct boot_domain_spec {
 	bool console_io; /* grant CONSOLE_IO (boot domains for tests) */
 	uint16_t weight; /* credit scheduler weight, 0 = default */
 	uint16_t cap; /* credit scheduler cap in percent, 0 = none */
+	uint16_t vcpus; /* boot domains: vCPUs, 0 = one */
 };
 
 /* Build and make runnable a domain from boot modules. 0 or -XEN_E*. */

@@ -35,12 +35,13 @@ struct percpu {
 	struct vcpu *curr; /* the vCPU on this CPU, NULL when idle */
 	bool need_resched; /* switch at the next return to a guest */
 	bool idle; /* halted in the idle loop, wake with an IPI */
+	bool dr7_active; /* a guest's breakpoints are enabled in DR7 now */
 	uint64_t idle_stack_top;
 	/* TLB shootdown: set by the requester, cleared once flushed. */
 	volatile uint32_t flush_request;
 	/* tlb_clock value of this CPU's last full TLB flush. */
 	volatile uint64_t tlb_flushed;
-	char ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+	char ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 } __attribute__((aligned(4096)));
 
 extern struct percpu percpu[CONFIG_NR_CPUS];

@@ -28,6 +28,8 @@ void pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs,
 			 uint32_t error_code);
 
 long do_iret(struct cpu_user_regs *regs);
+void pv_save_segment_bases(struct vcpu *v);
+void __attribute__((noreturn)) pv_guest_debug_trap(struct cpu_user_regs *regs);
 void toggle_guest_mode(struct vcpu *v);
 
 /* The CPU state for guest execution (syscall MSRs, CR4 bits). */
@@ -39,6 +41,12 @@ int pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t entries);
 /* MMUEXT_SET_LDT for v; and reloading v's LDT on this CPU. */
 long pv_set_ldt(struct vcpu *v, uint64_t va, unsigned int entries);
 void pv_load_ldt(struct vcpu *v);
+/* Debug registers (pv_debugreg.c): per vCPU, switched with it. */
+void debugreg_vcpu_init(struct vcpu *v);
+void debugreg_switch(struct vcpu *v);
+void debugreg_on_debug_trap(struct vcpu *v);
+long set_debugreg(struct vcpu *v, unsigned int reg, uint64_t value);
+long get_debugreg(const struct vcpu *v, unsigned int reg, uint64_t *value);
 /* VCPUOP_initialise: v's starting state from a guest vcpu_guest_context. */
 long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
 /* Descriptor index of v's guest GDT. 0 or -XEN_EINVAL. */

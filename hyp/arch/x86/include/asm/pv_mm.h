@@ -25,6 +25,8 @@
 #define PGT_L3 (3u << PGT_TYPE_SHIFT)
 #define PGT_L4 (4u << PGT_TYPE_SHIFT)
 #define PGT_SEG_DESC (5u << PGT_TYPE_SHIFT)
+/* pv_descriptors.c: 0 if a frame holds only safe descriptors. */
+int pv_validate_desc_frame(uint64_t mfn);
 #define PGT_WRITABLE (6u << PGT_TYPE_SHIFT)
 #define PGT_PINNED (1u << 28)
 #define PGT_VALIDATED (1u << 27)
@@ -33,7 +35,10 @@
 /* count_info */
 #define PGC_ALLOCATED (1u << 31) /* the owner's reference is held */
 #define PGC_HYP_HEAP (1u << 30) /* a hypervisor page shared with its owner */
-#define PGC_COUNT_MASK ((1u << 30) - 1)
+/* Given back while still referenced: counts in the owner's tot_pages
+ * until freed (as Xen), so a domain cannot hoard frames past its quota. */
+#define PGC_RELEASED (1u << 29)
+#define PGC_COUNT_MASK ((1u << 29) - 1)
 
 #define PGT_LEVEL(n) ((uint32_t)(n) << PGT_TYPE_SHIFT)
 
