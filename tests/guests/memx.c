@@ -98,7 +98,7 @@ static void test_contiguous_pair(void)
 
 static void test_refusals(void)
 {
-	unsigned long *mapped = page_alloc(), done = 0;
+	unsigned long *mapped = page_alloc(), *free = page_alloc(), done = 0;
 	xen_pfn_t in = virt_to_mfn(mapped), out = 0;
 	long rc;
 
@@ -111,6 +111,16 @@ static void test_refusals(void)
 	/* Sizes that do not match. */
 	rc = exchange(&in, 1, 0, &out, 1, 1, 0, &done);
 	CHECK_EQ("exchange_size_mismatch", rc, -XEN_EINVAL);
+
+	/* Fewer address bits than a page: no frame can fit (Xen: -ENOMEM
+	 * before any input is looked at); the input stays ours. */
+	free[0] = 0x5eed;
+	in = virt_to_mfn(free);
+	unmap(free);
+	rc = exchange(&in, 1, 0, &out, 1, 0, 8, &done);
+	CHECK_EQ("exchange_bits_below_page", rc, -XEN_ENOMEM);
+	CHECK_EQ("exchange_bits_below_page_kept",
+		 map(free, in) == 0 && free[0] == 0x5eed, 1);
 
 	/* A frame that is not ours. */
 	in = 1;
