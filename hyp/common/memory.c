@@ -248,6 +248,8 @@ static long exchange(struct domain *d, uint64_t arg)
 	/* A group: the least whole number of extents on both sides. */
 	group_in = in_order >= out_order ? 1 : 1UL << (out_order - in_order);
 	group_out = in_order >= out_order ? 1UL << (in_order - out_order) : 1;
+	/* As Xen: progress inside a group starts that group again. */
+	x.nr_exchanged &= ~(group_in - 1);
 
 	in_mfn = kmalloc(sizeof(uint64_t) << EXCHANGE_MAX_ORDER);
 	if (!in_mfn)

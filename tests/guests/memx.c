@@ -11,6 +11,9 @@
 #include <xen/errno.h>
 #include <xen/memory.h>
 
+/* nr_exchanged as the call starts: a continuation's progress. */
+static unsigned long exchange_start;
+
 static long exchange(xen_pfn_t *in, unsigned long nin, unsigned int in_order,
 		     xen_pfn_t *out, unsigned long nout, unsigned int out_order,
 		     unsigned int bits, unsigned long *done)
@@ -21,6 +24,7 @@ static long exchange(xen_pfn_t *in, unsigned long nin, unsigned int in_order,
 		.out = { .nr_extents = nout, .extent_order = out_order,
 			 .mem_flags = XENMEMF_address_bits(bits),
 			 .domid = DOMID_SELF },
+		.nr_exchanged = exchange_start,
 	};
 	long rc;
 
@@ -94,6 +98,29 @@ static void test_contiguous_pair(void)
 	a[0] = 1;
 	b[0] = 2;
 	CHECK("exchange_pair_usable", a[0] == 1 && b[0] == 2);
+}
+
+/*
+ * Progress inside a group (a guest rewrote nr_exchanged between rounds):
+ * as Xen, the call starts again from that group's first extent.
+ */
+static void test_progress_inside_group(void)
+{
+	unsigned long *a = page_alloc(), *b = page_alloc(), done = 0;
+	xen_pfn_t in[2] = { virt_to_mfn(a), virt_to_mfn(b) },
+		  out = virt_to_pfn(a);
+	long rc;
+
+	unmap(a);
+	unmap(b);
+	exchange_start = 1;
+	rc = exchange(in, 2, 0, &out, 1, 1, 0, &done);
+	exchange_start = 0;
+	CHECK_EQ("exchange_inside_group_rc", rc, 0);
+	CHECK_EQ("exchange_inside_group_done", done, 2);
+	CHECK("exchange_inside_group_moved",
+	      out != virt_to_pfn(a) && map(a, out) == 0, "out 0x%lx",
+	      (unsigned long)out);
 }
 
 static void test_refusals(void)
@@ -198,6 +225,7 @@ void test_main(void)
 {
 	test_single_low_page();
 	test_contiguous_pair();
+	test_progress_inside_group();
 	test_refusals();
 	test_add_to_physmap();
 	test_duplicate_input();
