@@ -98,7 +98,7 @@ static long reservation(struct domain *d, unsigned int op, uint64_t start,
 		return err;
 	for (i = start; i < r.nr_extents; i++) {
 		uint64_t slot = r.extent_start.addr + i * sizeof(uint64_t);
-		uint64_t mfn;
+		uint64_t mfn, gpfn = ~0UL;
 
 		if (i != start && hypercall_preempt_check())
 			return hypercall_continue(
@@ -110,8 +110,14 @@ static long reservation(struct domain *d, unsigned int op, uint64_t start,
 				break;
 			continue;
 		}
+		/* populate_physmap names the pfn each new frame backs: its
+		 * M2P entry, as Xen (a new frame has none otherwise). */
+		if (op == XENMEM_populate_physmap &&
+		    copy_from_guest(&gpfn, slot, sizeof(gpfn)))
+			break;
 		if (grab_frame(d, &mfn))
 			break;
+		m2p[mfn] = gpfn;
 		/* PV guests learn their new frames' machine numbers. */
 		if (r.extent_start.addr &&
 		    copy_to_guest(slot, &mfn, sizeof(mfn))) {

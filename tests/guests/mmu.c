@@ -323,6 +323,8 @@ static void test_memory_op(void)
 		CHECK_EQ("populate_physmap", rc, 1);
 		CHECK_EQ("populate_physmap_current",
 			 hyp_memory_op(XENMEM_current_reservation, &self), cur);
+		/* PV: the pfn given in the list is the new frame's M2P entry. */
+		CHECK_EQ("populate_physmap_sets_m2p", m2p()[frame], pfn);
 		p2m[pfn] = frame;
 		rc = mmu_update_one(((uint64_t)frame << PAGE_SHIFT) |
 					    MMU_MACHPHYS_UPDATE,
