@@ -74,11 +74,12 @@ static long exchange(uint64_t *in, uint64_t *out, unsigned long n,
 	return exchange_orders(in, out, n, 0, 0, done, bits);
 }
 
-/* A frame of ours mapped nowhere. */
+/* A zeroed frame of ours mapped nowhere. */
 static uint64_t free_frame(void)
 {
 	void *p = page_alloc();
 
+	memset(p, 0, PAGE_SIZE);
 	hyp_update_va_mapping((unsigned long)p, 0, UVMF_INVLPG);
 	return virt_to_mfn(p);
 }
@@ -144,6 +145,13 @@ static void taken_frames(void)
 	in[0] = start_info->console.domU.mfn;
 	CHECK_EQ("exchange_console_ring_refused", exchange(in, out, 1, 0, 0),
 		 -XEN_EINVAL);
+	/* Mapped nowhere but pinned as an L1: its type holds it. */
+	in[0] = free_frame();
+	CHECK_EQ("pin_free_frame_l1", mmuext_one(MMUEXT_PIN_L1_TABLE, in[0]),
+		 0);
+	CHECK_EQ("exchange_pinned_refused", exchange(in, out, 1, 0, 0),
+		 -XEN_EINVAL);
+	CHECK_EQ("unpin_free_frame", mmuext_one(MMUEXT_UNPIN_TABLE, in[0]), 0);
 
 	/* A group that fails part way gives back what it took: the free
 	 * frame of a group whose second input is mapped, and a group with

@@ -31,6 +31,8 @@ def test_given_back_mapped_frames_stay_charged(boot, guests_built):  # noqa: F81
                   "exchange_bits_below_page", "exchange_bits_page",
                   "exchange_refused_no_pages", "exchange_mapped_refused",
                   "exchange_mapped_intact", "exchange_console_ring_refused",
+                  "pin_free_frame_l1", "exchange_pinned_refused",
+                  "unpin_free_frame",
                   "exchange_partial_group_refused",
                   "exchange_below_1mib_nomem",
                   "exchange_given_back_exchanges",
