@@ -14,14 +14,21 @@
  *     counting against max_pages until it is really freed, as on Xen;
  *     otherwise the domain's reach grows by 2 MiB a round until the host
  *     has no memory left.
+ *   - race (two vCPUs): vCPU 0 makes self-feeding exchanges, preempted
+ *     many times, while vCPU 1 rewrites their nr_exchanged, counts, order
+ *     and output pointer and the input list under them; the hypervisor
+ *     must survive, the charge stay put, and an exchange work after.
  */
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
 #include <libpv/mm.h>
 #include <libpv/string.h>
 #include <libpv/test.h>
+#include <libpv/time.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 #define PTE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -288,8 +295,113 @@ static void leak(void)
 		info("contx WON: %lu frames beyond max_pages", held - max);
 }
 
+#define RACE_NS (3000ULL * 1000000ULL)
+#define RACE_CHAIN (16UL * 1024)
+#define RACE_SEEDS 256
+
+static volatile struct xen_memory_exchange race_x;
+static volatile uint64_t *chain;
+static volatile bool race_stop, vcpu1_up;
+static uint8_t vcpu1_stack[16384] __attribute__((aligned(16)));
+
+static void __attribute__((noreturn)) vcpu1_main(void)
+{
+	uint64_t r = 88172645463325252ULL;
+
+	vcpu1_up = true;
+	while (!race_stop) {
+		unsigned long at;
+		uint64_t until;
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		/* Up to 4 ms apart: calls get going, and are preempted, first. */
+		until = system_time_ns() + (r & 0x3fffff);
+		while (system_time_ns() < until && !race_stop)
+			;
+		at = (r >> 16) % RACE_CHAIN;
+		switch (r >> 61) {
+		case 0:
+			race_x.nr_exchanged = 0; /* backwards */
+			break;
+		case 1:
+			race_x.nr_exchanged = at; /* anywhere */
+			break;
+		case 2:
+			race_x.nr_exchanged = RACE_CHAIN + (r & 3); /* past */
+			break;
+		case 3:
+			race_x.in.nr_extents = race_x.out.nr_extents = at;
+			break;
+		case 4:
+			chain[at] = chain[at ? at - 1 : 0]; /* a duplicate */
+			break;
+		case 5:
+			race_x.out.extent_start.p = (void *)chain;
+			break;
+		case 6:
+			race_x.in.extent_order = r & 1 ? 9 : 0;
+			break;
+		default:
+			race_x.out.mem_flags = XENMEMF_address_bits(r & 63);
+		}
+	}
+	for (;;)
+		hyp_sched_op(SCHEDOP_yield, NULL);
+}
+
+static void race(void)
+{
+	unsigned long nr = start_info->nr_pages, rounds = 0, ok = 0, most = 0;
+	uint64_t end, *in = page_alloc(), *out = page_alloc();
+	long tot = tot_pages(), rc;
+
+	chain = page_alloc(); /* page_alloc's pages follow one another */
+	for (unsigned long i = 1; i < RACE_CHAIN * 8 / PAGE_SIZE; i++)
+		page_alloc();
+	CHECK_EQ("vcpu1_initialise",
+		 vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
+					sizeof(vcpu1_stack)),
+		 0);
+	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
+	while (!vcpu1_up)
+		;
+	end = system_time_ns() + RACE_NS;
+	/* Each round starts from a frame of ours mapped nowhere. */
+	while (system_time_ns() < end && rounds < RACE_SEEDS) {
+		race_x = (struct xen_memory_exchange){
+			.in = { .nr_extents = RACE_CHAIN - 1,
+				.domid = DOMID_SELF },
+			.out = { .nr_extents = RACE_CHAIN - 1,
+				 .domid = DOMID_SELF },
+		};
+		race_x.in.extent_start.p = (void *)chain;
+		race_x.out.extent_start.p = (void *)(chain + 1);
+		chain[0] = pfn_to_mfn(nr - 1 - rounds++);
+		rc = hyp_memory_op(XENMEM_exchange, (void *)&race_x);
+		ok += !rc;
+		if (race_x.nr_exchanged < RACE_CHAIN &&
+		    race_x.nr_exchanged > most)
+			most = race_x.nr_exchanged;
+	}
+	race_stop = true;
+	info("contx race rounds=%lu ok=%lu most_exchanged=%lu", rounds, ok,
+	     most);
+	CHECK("race_rounds", rounds > 1, "%lu rounds", rounds);
+	CHECK_EQ("race_same_charge", tot_pages(), tot);
+	in[0] = pfn_to_mfn(nr - 1 - rounds);
+	out[0] = 0;
+	CHECK_EQ("race_exchange_after", exchange(in, out, 1, 0, 0), 0);
+	CHECK("race_exchange_after_new", out[0] && out[0] != in[0]);
+	CHECK_EQ("race_charge_after", tot_pages(), tot);
+}
+
 void test_main(void)
 {
+	if (cmdline_has("race")) {
+		list = page_alloc();
+		race();
+		return;
+	}
 	list = page_alloc();
 	continuation_args();
 	taken_frames();

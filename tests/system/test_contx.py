@@ -49,3 +49,25 @@ def test_given_back_mapped_frames_stay_charged(boot, guests_built):  # noqa: F81
     assert "WON" not in m.log, m.tail()
     assert "Domain 1 (boot) shut down: poweroff" in m.log, m.tail()
     assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_exchange_progress_rewritten_by_another_vcpu(boot, guests_built):  # noqa: F811
+    """vCPU 1 rewrites a running exchange's nr_exchanged, counts, order,
+    address bits, output pointer and input list while vCPU 0 makes
+    self-feeding exchanges of 16K extents (each preempted many times), on
+    two CPUs. Every round re-reads and re-checks what it uses: the
+    hypervisor survives, the domain's charge is unchanged, and a plain
+    exchange works after."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:16M:vcpus=2",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "contx") + " race"],
+             mem="256M", smp=2)
+    rc = m.wait_exit(TIMEOUT)
+    print("\n".join(ln for ln in m.log.splitlines() if "race" in ln))
+    assert "panic" not in m.log.lower(), m.tail()
+    r = passed(m, per_domain_results(m.log), 1, "contx")
+    for check in ("vcpu1_initialise", "vcpu1_up", "race_rounds",
+                  "race_same_charge", "race_exchange_after",
+                  "race_exchange_after_new", "race_charge_after"):
+        assert r["checks"].get(check) == "ok", m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
