@@ -4,6 +4,7 @@
 #include <libpv/libpv.h>
 #include <libpv/mm.h>
 #include <libpv/string.h>
+#include <libpv/test.h>
 #include <libpv/traps.h>
 #include <xen/vcpu.h>
 
@@ -32,4 +33,11 @@ long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
 			.address = (unsigned long)trap_entry_table[v],
 		};
 	return hyp_vcpu_op(VCPUOP_initialise, id, c);
+}
+
+void vcpu1_start(void (*entry)(void), void *stack, unsigned long stack_size)
+{
+	CHECK_EQ("vcpu1_initialise",
+		 vcpu_initialise_kernel(1, entry, stack, stack_size), 0);
+	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
 }

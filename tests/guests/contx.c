@@ -358,11 +358,7 @@ static void race(void)
 	chain = page_alloc(); /* page_alloc's pages follow one another */
 	for (unsigned long i = 1; i < RACE_CHAIN * 8 / PAGE_SIZE; i++)
 		page_alloc();
-	CHECK_EQ("vcpu1_initialise",
-		 vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
-					sizeof(vcpu1_stack)),
-		 0);
-	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
+	vcpu1_start(vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	while (!vcpu1_up)
 		;
 	end = system_time_ns() + RACE_NS;

@@ -73,11 +73,7 @@ static void __attribute__((noreturn)) vcpu1_main(void)
 
 static void start_vcpu1(void)
 {
-	CHECK_EQ("vcpu1_initialise",
-		 vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
-					sizeof(vcpu1_stack)),
-		 0);
-	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
+	vcpu1_start(vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	while (!vcpu1_up)
 		;
 }

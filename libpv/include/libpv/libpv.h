@@ -47,6 +47,8 @@ bool cmdline_has(const char *word);
  */
 long vcpu_initialise_kernel(unsigned int id, void (*entry)(void),
 			    void *stack, unsigned long stack_size);
+/* That for vCPU 1, then VCPUOP_up; CHECKs vcpu1_initialise, vcpu1_up. */
+void vcpu1_start(void (*entry)(void), void *stack, unsigned long stack_size);
 
 /* Stop the domain: SCHEDOP_shutdown with reason. Never returns. */
 void __attribute__((noreturn)) pv_shutdown(unsigned int reason);
