@@ -19,6 +19,7 @@
  *     and output pointer and the input list under them; the hypervisor
  *     must survive, the charge stay put, and an exchange work after.
  */
+#include <libpv/grant.h>
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
 #include <libpv/mm.h>
@@ -113,6 +114,12 @@ static void continuation_args(void)
 	CHECK_EQ("exchange_start_bits",
 		 hyp_memory_op(XENMEM_exchange | (1U << MEMOP_EXTENT_SHIFT),
 			       in),
+		 -XEN_EINVAL);
+
+	/* A grant batch continues by its op pointer and count; state in
+	 * the command's upper bits is refused (Xen: but for cache_flush). */
+	CHECK_EQ("gntcopy_continuation_bits",
+		 hyp_grant_table_op(GNTTABOP_copy | (1U << 12), in, 1),
 		 -XEN_EINVAL);
 
 	/* nr_exchanged is the guest's: past nr_extents it is refused, at

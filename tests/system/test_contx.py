@@ -26,6 +26,7 @@ def test_given_back_mapped_frames_stay_charged(boot, guests_built):  # noqa: F81
     r = passed(m, per_domain_results(m.log), 1, "contx")
     for check in ("increase_start_past_end", "populate_start_at_end",
                   "start_past_end_no_pages", "exchange_start_bits",
+                  "gntcopy_continuation_bits",
                   "exchange_done_past_end", "exchange_done_at_end",
                   "exchange_done_at_end_untouched",
                   "exchange_bits_below_page", "exchange_bits_page",
