@@ -305,10 +305,43 @@ static void leak(void)
 #define RACE_NS (3000ULL * 1000000ULL)
 #define RACE_CHAIN (16UL * 1024)
 #define RACE_SEEDS 256
+#define RACE_EXTENTS 1024
 
 static volatile struct xen_memory_exchange race_x;
 static volatile uint64_t *chain;
-static volatile bool race_stop, vcpu1_up;
+static volatile struct xen_memory_reservation race_r;
+static volatile bool race_stop, race_reservation, vcpu1_up;
+static uint64_t mapped_mfn;
+
+/* vCPU 1's rewrite of a running reservation call or its list. */
+static void rewrite_reservation(uint64_t r, unsigned long at)
+{
+	switch (r >> 61) {
+	case 0:
+		race_r.nr_extents = at % RACE_EXTENTS;
+		break;
+	case 1:
+		race_r.nr_extents = ~0U;
+		break;
+	case 2:
+		race_r.extent_start.p = (void *)(chain + (r & 7));
+		break;
+	case 3:
+		race_r.domid = r & 1 ? 0 : DOMID_SELF;
+		break;
+	case 4:
+		chain[at % RACE_EXTENTS] = chain[0]; /* a duplicate */
+		break;
+	case 5:
+		chain[at % RACE_EXTENTS] = mapped_mfn;
+		break;
+	case 6:
+		chain[at % RACE_EXTENTS] = r >> 20; /* anyone's */
+		break;
+	default:
+		race_r.extent_order = r & 1;
+	}
+}
 static uint8_t vcpu1_stack[16384] __attribute__((aligned(16)));
 
 static void __attribute__((noreturn)) vcpu1_main(void)
@@ -326,6 +359,10 @@ static void __attribute__((noreturn)) vcpu1_main(void)
 		while (system_time_ns() < until && !race_stop)
 			;
 		at = (r >> 16) % RACE_CHAIN;
+		if (race_reservation) {
+			rewrite_reservation(r, at);
+			continue;
+		}
 		switch (r >> 61) {
 		case 0:
 			race_x.nr_exchanged = 0; /* backwards */
@@ -354,6 +391,43 @@ static void __attribute__((noreturn)) vcpu1_main(void)
 	}
 	for (;;)
 		hyp_sched_op(SCHEDOP_yield, NULL);
+}
+
+/*
+ * Give back and take again RACE_EXTENTS frames (fresh ones: frames past
+ * the initial mapping no exchange round used) while vCPU 1 rewrites the
+ * call's count, list pointer, domain and order and the list itself.
+ */
+static void race_reservation_rounds(long tot)
+{
+	unsigned long nr = start_info->nr_pages, rounds = 0;
+	uint64_t end = system_time_ns() + RACE_NS;
+	domid_t self = DOMID_SELF;
+	long max = hyp_memory_op(XENMEM_maximum_reservation, &self);
+
+	mapped_mfn = virt_to_mfn(list);
+	for (unsigned long i = 0; i < RACE_EXTENTS; i++)
+		chain[i] = pfn_to_mfn(nr - 2 * RACE_EXTENTS + i);
+	race_reservation = true;
+	for (; system_time_ns() < end; rounds++) {
+		unsigned int cmd = rounds & 1 ? XENMEM_increase_reservation :
+						XENMEM_decrease_reservation;
+
+		race_r = (struct xen_memory_reservation){
+			.nr_extents = RACE_EXTENTS,
+			.domid = DOMID_SELF,
+		};
+		race_r.extent_start.p = (void *)chain;
+		hyp_memory_op(cmd, (void *)&race_r);
+	}
+	race_reservation = false;
+	info("contx race reservation rounds=%lu tot_pages=%ld (was %ld)",
+	     rounds, tot_pages(), tot);
+	CHECK("race_reservation_rounds", rounds > 1, "%lu rounds", rounds);
+	CHECK("race_reservation_within_max", tot_pages() <= max,
+	      "tot_pages %ld max %ld", tot_pages(), max);
+	CHECK("race_mapped_page_usable",
+	      virt_to_mfn(list) == mapped_mfn && (list[0] = 7, list[0] == 7));
 }
 
 static void race(void)
@@ -386,7 +460,6 @@ static void race(void)
 		    race_x.nr_exchanged > most)
 			most = race_x.nr_exchanged;
 	}
-	race_stop = true;
 	info("contx race rounds=%lu ok=%lu most_exchanged=%lu", rounds, ok,
 	     most);
 	CHECK("race_rounds", rounds > 1, "%lu rounds", rounds);
@@ -396,6 +469,8 @@ static void race(void)
 	CHECK_EQ("race_exchange_after", exchange(in, out, 1, 0, 0), 0);
 	CHECK("race_exchange_after_new", out[0] && out[0] != in[0]);
 	CHECK_EQ("race_charge_after", tot_pages(), tot);
+	race_reservation_rounds(tot);
+	race_stop = true;
 }
 
 void test_main(void)

@@ -69,6 +69,8 @@ def test_exchange_progress_rewritten_by_another_vcpu(boot, guests_built):  # noq
     r = passed(m, per_domain_results(m.log), 1, "contx")
     for check in ("vcpu1_initialise", "vcpu1_up", "race_rounds",
                   "race_same_charge", "race_exchange_after",
-                  "race_exchange_after_new", "race_charge_after"):
+                  "race_exchange_after_new", "race_charge_after",
+                  "race_reservation_rounds", "race_reservation_within_max",
+                  "race_mapped_page_usable"):
         assert r["checks"].get(check) == "ok", m.tail()
     assert rc == qemu.EXIT_POWEROFF, m.tail()
