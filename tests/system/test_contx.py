@@ -58,7 +58,8 @@ def test_exchange_progress_rewritten_by_another_vcpu(boot, guests_built):  # noq
     self-feeding exchanges of 16K extents (each preempted many times), on
     two CPUs. Every round re-reads and re-checks what it uses: the
     hypervisor survives, the domain's charge is unchanged, and a plain
-    exchange works after."""
+    exchange works after. Then the same for decrease/increase_reservation
+    of 1024 frames: the charge never passes max_pages."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:16M:vcpus=2",
              modules=[guest(guests_built, "ctlwait") + " wait=1",
                       guest(guests_built, "contx") + " race"],
