@@ -54,7 +54,9 @@ void debugreg_vcpu_init(struct vcpu *v)
 /*
  * Switching to v: its breakpoints, if it has any enabled, else none. The
  * CPU's DR7 is only touched when either side has one enabled, so two
- * vCPUs without breakpoints switch at no cost (as Xen's lazy DR7).
+ * vCPUs without breakpoints switch at no cost (as Xen's lazy DR7). The
+ * CPU's DR6 always stays clean (each #DB resets it): a status bit loaded
+ * there would outlive the guest clearing it, or reach the next vCPU.
  */
 void debugreg_switch(struct vcpu *v)
 {
@@ -67,7 +69,6 @@ void debugreg_switch(struct vcpu *v)
 	if (active) {
 		for (unsigned int i = 0; i < 4; i++)
 			load_dr(i, v->debugreg[i]);
-		load_dr(6, v->debugreg[6]);
 		load_dr(7, v->debugreg[7]);
 	}
 	pc->dr7_active = active;
