@@ -13,7 +13,8 @@ def test_cpu_state_stays_per_domain(boot, guests_built):  # noqa: F811
     image, same addresses) sets none of them but an FS base it replaces by
     a selector load. On one CPU, across hundreds of switches, each sees
     only its own: domain 2 gets no #DB and no #NM, domain 1 a #DB per
-    write."""
+    write; domain 2's single step each round reports BS alone, not domain
+    1's DR6.BD nor a B1 for domain 1's (disabled) DR1 on its landing."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
              modules=[guest(guests_built, "ctlwait") + " wait=2",
                       guest(guests_built, "statekeep") + " mode=set",
