@@ -165,6 +165,32 @@ static void test_dr6_cleared_stays_clear(void)
 	hyp_set_debugreg(6, 0);
 }
 
+/*
+ * A watchpoint on a hypercall's buffer: the hypervisor's own write to it
+ * raises #DB in ring 0, which it takes and ignores (Xen: "Hit #DB in Xen
+ * context"); the call completes and the guest gets no #DB for it.
+ */
+static char watched_buf[16] __attribute__((aligned(16)));
+
+static void test_watchpoint_in_hypercall(void)
+{
+	unsigned long before = db_count;
+	long rc;
+
+	trap_set_hook(TRAP_db, on_db);
+	memset(watched_buf, 0, sizeof(watched_buf));
+	hyp_set_debugreg(0, (unsigned long)watched_buf);
+	/* RW0 = 11 (read or write), LEN0 = 8 bytes */
+	hyp_set_debugreg(7, DR7_L0 | (3UL << 16) | DR7_LEN0_8);
+	rc = hyp_xen_version(XENVER_extraversion, watched_buf);
+	hyp_set_debugreg(7, 0);
+	CHECK_EQ("hypercall_on_watched_buffer", rc, 0);
+	CHECK("hypercall_wrote_watched_buffer", watched_buf[0] != 0,
+	      "buffer empty");
+	CHECK_EQ("hypercall_watchpoint_no_guest_db", db_count - before, 0);
+	hyp_set_debugreg(6, 0);
+}
+
 /* One mov to %dr<n> in the guest kernel: 0, or the #GP/#UD vector. */
 #define MOV_TO_DR(n, val, vec)                                             \
 	do {                                                               \
@@ -520,6 +546,7 @@ void test_main(void)
 	test_watchpoint();
 	test_debugreg_semantics();
 	test_dr6_cleared_stays_clear();
+	test_watchpoint_in_hypercall();
 	test_mov_debugreg();
 	test_cpuid_policy();
 	test_cr4_write();
