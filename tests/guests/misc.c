@@ -265,6 +265,41 @@ static void test_movss_syscall(void)
 	      "ring-0 cs %lu times at the guest's rsp", written);
 }
 
+/*
+ * TF set (popf) just before `syscall`: a CPU that single-steps the
+ * syscall itself traps in ring 0 at the entry with the guest's rsp (QEMU's
+ * TCG does not; Xen and Lamina take #DB on their own stack anyway). The
+ * call returns its value with TF kept, the guest's own step arrives after
+ * it, and the page rsp pointed to holds no hypervisor frame.
+ */
+static void test_tf_syscall(void)
+{
+	uint64_t *stack = page_alloc();
+	unsigned long written = 0, before = db_count;
+	long rc;
+
+	trap_set_hook(TRAP_db, on_db);
+	memset(stack, 0, PAGE_SIZE);
+	asm volatile("mov %%rsp, %[saved]\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "pushfq; orq %[tf], (%%rsp); popfq\n\t"
+		     "syscall\n\t"
+		     "mov %[saved], %%rsp"
+		     : [saved] "=m"(movss_saved_rsp), "=a"(rc)
+		     : [top] "r"((unsigned long)stack + PAGE_SIZE),
+		       [tf] "i"(RFLAGS_TF), "a"(__HYPERVISOR_xen_version),
+		       "D"(XENVER_version)
+		     : "rcx", "r11", "memory", "cc");
+	CHECK_EQ("tf_syscall_result", rc, hyp_xen_version(XENVER_version, 0));
+	CHECK("tf_syscall_guest_step_after", db_count - before >= 1, "%lu #DB",
+	      db_count - before);
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+		written += stack[i] == 0xe008;
+	CHECK("tf_syscall_db_not_on_guest_stack", !written,
+	      "ring-0 cs %lu times at the guest's rsp", written);
+	hyp_set_debugreg(6, 0);
+}
+
 struct cpuid_out {
 	uint32_t a, b, c, d;
 };
@@ -547,6 +582,7 @@ void test_main(void)
 	test_debugreg_semantics();
 	test_dr6_cleared_stays_clear();
 	test_watchpoint_in_hypercall();
+	test_tf_syscall();
 	test_mov_debugreg();
 	test_cpuid_policy();
 	test_cr4_write();
