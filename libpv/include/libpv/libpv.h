@@ -45,8 +45,13 @@ bool cmdline_has(const char *word);
  * VCPUOP_initialise for vCPU id: guest kernel mode at entry on the given
  * stack, vCPU 0's page tables and libpv's trap handlers. 0 or -errno.
  */
-long vcpu_initialise_kernel(unsigned int id, void (*entry)(void),
-			    void *stack, unsigned long stack_size);
+long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
+			    unsigned long stack_size);
+/* The context vcpu_initialise_kernel() passes, to adjust before passing
+ * it oneself (one static buffer). */
+struct vcpu_guest_context;
+struct vcpu_guest_context *vcpu_context_kernel(void (*entry)(void), void *stack,
+					       unsigned long stack_size);
 
 /* Stop the domain: SCHEDOP_shutdown with reason. Never returns. */
 void __attribute__((noreturn)) pv_shutdown(unsigned int reason);
