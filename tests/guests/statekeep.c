@@ -10,7 +10,10 @@
  * own state: the watcher takes no #DB writing `target` (same address in
  * both), a single step reporting only BS (no B1 for the setter's DR1, no
  * BD), no #NM from x87, a #GP from cli, XCR0 without AVX, CR4 without
- * DE, no GDT entry. Harness guest: boot_domains=1:32M,2:32M on one CPU.
+ * DE, no GDT entry. Then both spin in guest user mode, preempted there by
+ * each other, each with its own user GS base (a different word for each,
+ * the kernel's another): every read of %gs:0 must find its own word.
+ * Harness guest: boot_domains=1:32M,2:32M on one CPU.
  */
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
@@ -18,8 +21,10 @@
 #include <libpv/string.h>
 #include <libpv/test.h>
 #include <libpv/traps.h>
+#include <libpv/user.h>
 #include <xen/physdev.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 
 #define ROUNDS 300
 #define DR7_L0 1UL
@@ -42,6 +47,9 @@ static volatile unsigned long db_count, nm_count;
 static volatile uint64_t db_dr6, step_dr6;
 static bool set;
 extern char step_landing[];
+/* User GS words: the setter's, the watcher's. */
+static volatile uint64_t gs_user_words[2] = { 0x7575, 0x8585 };
+#define USER_READS 100000000UL /* several 30 ms slices, each */
 
 static int on_debug(struct trap_frame *f)
 {
@@ -180,6 +188,46 @@ static void count_foreign_state(void)
 	}
 }
 
+/* In user mode: reads of %gs:0 that did not find this domain's word. */
+static void user_gs_loop(void)
+{
+	uint64_t want = gs_user_words[!set], bad = 0;
+
+	for (unsigned long i = 0; i < USER_READS; i++) {
+		uint64_t seen;
+
+		asm volatile("mov %%gs:0, %0" : "=r"(seen));
+		bad += seen != want;
+	}
+	user_exit((long)bad);
+}
+
+/* Preempted in user mode (by the other domain's user loop), the user GS
+ * base comes back as the user's, not the kernel's nor the other's. */
+static void check_user_gs_preempted(void)
+{
+	struct vcpu_runstate_info before, after;
+	long bad;
+
+	user_mode_init();
+	CHECK_EQ("set_gs_user",
+		 hyp_set_segment_base(SEGBASE_GS_USER,
+				      (unsigned long)&gs_user_words[!set]),
+		 0);
+	hyp_vcpu_op(VCPUOP_get_runstate_info, 0, &before);
+	bad = user_run(user_gs_loop);
+	hyp_vcpu_op(VCPUOP_get_runstate_info, 0, &after);
+	info("user loop: %lu ms runnable (preempted)",
+	     (unsigned long)((after.time[RUNSTATE_runnable] -
+			      before.time[RUNSTATE_runnable]) /
+			     1000000));
+	CHECK("user_loop_preempted",
+	      after.time[RUNSTATE_runnable] > before.time[RUNSTATE_runnable],
+	      "never preempted");
+	CHECK("user_gs_own", bad == 0, "%ld of %lu reads saw another base", bad,
+	      USER_READS);
+}
+
 void test_main(void)
 {
 	unsigned long want = 0, bad = 0;
@@ -206,6 +254,8 @@ void test_main(void)
 			target = i;
 			count_foreign_state();
 		}
+		if (i == ROUNDS - 1) /* both at once: the loops yield in step */
+			check_user_gs_preempted();
 		if (set) /* in the CPU's DR6 while this vCPU ran, if loaded */
 			hyp_set_debugreg(6, 0xffff0ff0 | DR6_BD);
 	}
