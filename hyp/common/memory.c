@@ -49,9 +49,10 @@ static int release_frame(struct domain *d, uint64_t mfn)
 		put_page(mfn);
 		return -XEN_EINVAL;
 	}
-	f->count_info &= ~PGC_ALLOCATED;
+	/* tot_pages drops when the frame is freed: not before its last
+	 * mapping (or device mapping) goes. */
+	f->count_info = (f->count_info & ~PGC_ALLOCATED) | PGC_RELEASED;
 	m2p[mfn] = ~0UL;
-	d->tot_pages--;
 	put_page(mfn); /* the allocation reference */
 	put_page(mfn); /* ours; frees it unless mapped somewhere */
 	return 0;

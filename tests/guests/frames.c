@@ -13,6 +13,15 @@
  *   role=victim  (domain 2 + 1) maps the mailbox, takes new frames once
  *                the ring is back in the allocator, fills them, and
  *                checks nothing of theirs was read or written for it
+ *   role=hoard   (domain 1) gives back frames something still holds (its
+ *                own mappings, a device mapping of its own grant) and
+ *                asks for as many new ones: they must not exceed its quota
+ *   role=stale   (domain 1) maps its own grant into an L1 it then unhooks,
+ *                unpins and rewrites as data, gives the granted frame
+ *                back, and tries to unmap and map the grant again
+ *   role=devpin  (domain 1) device-maps one read-only grant of its own
+ *                until the pin count stops it, unmaps every handle, and
+ *                gives the frame back: every reference must be gone
  *   role=iomem   the control domain: the hypervisor's own MMIO (LAPIC
  *                and MSI range, the AP trampoline) is refused to an IOMEM
  *                capability holder, the I/O APIC and HPET are mapped
@@ -417,10 +426,12 @@ static void uaf_victim(void)
 	if (rc || m.status)
 		return;
 	test_unmap_recorded(attacker);
-	/* Room for new frames: give back the frames behind our own pages. */
+	/* Room for new frames: give back the frames behind our own pages
+	 * (unmapped first: a mapped frame still counts, test_quota). */
 	for (unsigned int i = 0; i < VICTIM_PAGES; i++) {
 		pages[i] = page_alloc();
 		mfns[i] = virt_to_mfn(pages[i]);
+		unmap_va(pages[i]);
 	}
 	r.extent_start.p = mfns;
 	box[V_READY] = 1;
@@ -448,6 +459,194 @@ static void uaf_victim(void)
 	box[V_DONE] = 1;
 }
 
+/* ---- memory quota ------------------------------------------------------ */
+
+#define HOARD_PAGES 64 /* of the 128 libpv's page_alloc has */
+#define HOARD_REF 8
+#define HOARD_SELF 1 /* this boot domain's id (test_frames.py) */
+
+static long populate(xen_pfn_t *mfns, unsigned long n)
+{
+	struct xen_memory_reservation r = { .nr_extents = n,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = mfns;
+	return hyp_memory_op(XENMEM_populate_physmap, &r);
+}
+
+static long device_unmap(grant_handle_t h, uint64_t bus)
+{
+	struct gnttab_unmap_grant_ref u = { .dev_bus_addr = bus, .handle = h };
+	long rc = hyp_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	return rc ? rc : u.status;
+}
+
+/*
+ * A frame given back while something still holds it stays the domain's
+ * memory until the last reference goes (as Xen): it must count against
+ * the quota until then, or a domain at its quota hoards without bound by
+ * giving back mapped frames and taking new ones.
+ */
+static void test_quota(void)
+{
+	static xen_pfn_t mfns[HOARD_PAGES];
+	static void *pages[HOARD_PAGES];
+	struct gnttab_map_grant_ref m;
+	uint64_t bus;
+	long given = 0, got;
+
+	for (unsigned int i = 0; i < HOARD_PAGES; i++) {
+		pages[i] = page_alloc();
+		given += decrease(virt_to_mfn(pages[i])); /* still mapped */
+	}
+	CHECK_EQ("hoard_gave_back_mapped", given, HOARD_PAGES);
+	got = populate(mfns, HOARD_PAGES);
+	CHECK_EQ("hoard_within_quota", got, 0);
+	if (got > 0)
+		info("WON: %ld frames beyond the quota", got);
+	for (unsigned int i = 0; i < HOARD_PAGES; i++)
+		unmap_va(pages[i]);
+	/* Unmapped, the frames are free and their room is back. */
+	got = populate(mfns, HOARD_PAGES);
+	CHECK_EQ("hoard_room_back", got, HOARD_PAGES);
+
+	/* A device mapping of its own grant holds the frame too. */
+	CHECK_EQ("hoard_gnttab_init", gnttab_init(), 0);
+	pages[0] = page_alloc();
+	bus = (uint64_t)virt_to_mfn(pages[0]) << PAGE_SHIFT;
+	gnttab_grant(HOARD_REF, HOARD_SELF, virt_to_mfn(pages[0]), false);
+	gnttab_map(&m, HOARD_SELF, HOARD_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("hoard_device_map", m.status, GNTST_okay);
+	unmap_va(pages[0]);
+	CHECK_EQ("hoard_device_gave_back", decrease(bus >> PAGE_SHIFT), 1);
+	got = populate(mfns, 1);
+	CHECK_EQ("hoard_device_within_quota", got, 0);
+	if (got > 0)
+		info("WON: a device-mapped frame given back left room");
+	CHECK_EQ("hoard_device_unmap", device_unmap(m.handle, bus), GNTST_okay);
+	CHECK_EQ("hoard_device_room_back", populate(mfns, 1), 1);
+}
+
+/* ---- device pins ------------------------------------------------------- */
+
+#define DEVPIN_REF 10
+#define DEVPIN_MAX 128 /* pins of one kind a grant takes (as Xen) */
+
+static void test_device_pins(void)
+{
+	static grant_handle_t h[DEVPIN_MAX + 1];
+	void *p = page_alloc();
+	unsigned long mfn = virt_to_mfn(p);
+	uint64_t bus = (uint64_t)mfn << PAGE_SHIFT;
+	struct gnttab_map_grant_ref m;
+	unsigned int pins = 0, gone = 0;
+	xen_pfn_t fresh;
+
+	CHECK_EQ("devpin_gnttab_init", gnttab_init(), 0);
+	gnttab_grant(DEVPIN_REF, HOARD_SELF, mfn, true);
+	gnttab_map(&m, HOARD_SELF, DEVPIN_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("devpin_writable_refused", m.status, GNTST_general_error);
+	while (pins <= DEVPIN_MAX) {
+		gnttab_map(&m, HOARD_SELF, DEVPIN_REF, NULL,
+			   GNTMAP_device_map | GNTMAP_readonly);
+		if (m.status != GNTST_okay)
+			break;
+		h[pins++] = m.handle;
+	}
+	CHECK_EQ("devpin_pins_stop", pins, DEVPIN_MAX);
+	CHECK_EQ("devpin_overflow_refused", m.status, GNTST_general_error);
+	CHECK("devpin_end_refused", !gnttab_end(DEVPIN_REF));
+	for (unsigned int i = 0; i < pins; i++)
+		gone += device_unmap(h[i], bus) == GNTST_okay;
+	CHECK_EQ("devpin_unmapped", gone, pins);
+	CHECK_EQ("devpin_unmap_again", device_unmap(h[0], bus),
+		 GNTST_bad_handle);
+	CHECK("devpin_end", gnttab_end(DEVPIN_REF));
+	/* No reference left behind: given back, the frame is freed and its
+	 * room is back at once. */
+	unmap_va(p);
+	CHECK_EQ("devpin_given_back", decrease(mfn), 1);
+	CHECK_EQ("devpin_room_back", populate(&fresh, 1), 1);
+}
+
+/* ---- a grant mapping whose L1 is gone ---------------------------------- */
+
+#define STALE_REF 9
+
+/*
+ * The classic: the L1 holding a grant mapping stops being an L1 before the
+ * unmap. The unmap must not write into it (it is data now), and once the
+ * granted frame is given back the still-pinned grant must not map, device
+ * map or copy the freed frame.
+ */
+static void test_stale_l1(void)
+{
+	uint64_t *l1 = page_alloc(), l2e_ma, pte_ma, keep;
+	unsigned long l1_mfn = virt_to_mfn(l1), p_mfn;
+	void *p = page_alloc(), *va = page_alloc();
+	struct gnttab_map_grant_ref m, m2;
+	struct gnttab_unmap_grant_ref u;
+	struct gnttab_copy c = { 0 };
+
+	p_mfn = virt_to_mfn(p);
+	CHECK_EQ("stale_gnttab_init", gnttab_init(), 0);
+	memset(l1, 0, PAGE_SIZE);
+	unmap_va(l1);
+	CHECK_EQ("stale_pin_l1", mmuext_one(MMUEXT_PIN_L1_TABLE, l1_mfn), 0);
+	CHECK("stale_l2e", pt_lookup(HOOK_VA, 2, &l2e_ma));
+	CHECK_EQ("stale_hook",
+		 mmu_update_one(l2e_ma, ((uint64_t)l1_mfn << PAGE_SHIFT) |
+						PTE_FLAGS | _PAGE_RW |
+						_PAGE_USER),
+		 0);
+	gnttab_grant(STALE_REF, HOARD_SELF, p_mfn, false);
+	/* By the entry's machine address, so an unmap can name the frame. */
+	pte_ma = ((uint64_t)l1_mfn << PAGE_SHIFT) + 8;
+	gnttab_map(&m, HOARD_SELF, STALE_REF, (void *)pte_ma,
+		   GNTMAP_host_map | GNTMAP_contains_pte);
+	CHECK_EQ("stale_map", m.status, GNTST_okay);
+
+	/* The L1 goes: unhooked, unpinned, then written as a plain page. */
+	CHECK_EQ("stale_unhook", mmu_update_one(l2e_ma, 0), 0);
+	CHECK_EQ("stale_unpin", mmuext_one(MMUEXT_UNPIN_TABLE, l1_mfn), 0);
+	CHECK_EQ("stale_l1_as_data", map_va(l1, l1_mfn, true), 0);
+	CHECK("stale_entry_left",
+	      (l1[1] & PTE_ADDR_MASK) >> PAGE_SHIFT == p_mfn, "%#lx",
+	      (unsigned long)l1[1]);
+	/* Data now, however much it looks like the mapping it was. */
+	keep = l1[1];
+	gnttab_unmap(&u, (void *)pte_ma, m.handle);
+	CHECK_EQ("stale_unmap_refused", u.status, GNTST_general_error);
+	CHECK("stale_data_untouched", l1[1] == keep, "%#lx",
+	      (unsigned long)l1[1]);
+	/* Pinned again as an L1 (empty: the frame is not ours to map). */
+	l1[1] = 0;
+	unmap_va(l1);
+	CHECK_EQ("stale_repin", mmuext_one(MMUEXT_PIN_L1_TABLE, l1_mfn), 0);
+	gnttab_unmap(&u, (void *)pte_ma, m.handle);
+	CHECK_EQ("stale_unmap_repinned_refused", u.status, GNTST_general_error);
+	mmuext_one(MMUEXT_UNPIN_TABLE, l1_mfn);
+
+	/* The grant stays pinned; its frame goes back to the allocator. */
+	unmap_va(p);
+	CHECK_EQ("stale_frame_given_back", decrease(p_mfn), 1);
+	gnttab_map(&m2, HOARD_SELF, STALE_REF, va, GNTMAP_host_map);
+	CHECK_EQ("stale_remap_refused", m2.status, GNTST_general_error);
+	if (m2.status == GNTST_okay)
+		info("WON: a freed frame mapped through a pinned grant");
+	gnttab_map(&m2, HOARD_SELF, STALE_REF, NULL, GNTMAP_device_map);
+	CHECK_EQ("stale_device_map_refused", m2.status, GNTST_general_error);
+	c.source.u.ref = STALE_REF;
+	c.source.domid = HOARD_SELF;
+	c.dest.u.gmfn = virt_to_mfn(va);
+	c.dest.domid = DOMID_SELF;
+	c.len = 8;
+	c.flags = GNTCOPY_source_gref;
+	hyp_grant_table_op(GNTTABOP_copy, &c, 1);
+	CHECK_EQ("stale_copy_refused", c.status, GNTST_bad_domain);
+}
+
 /* ---- the hypervisor's MMIO -------------------------------------------- */
 
 static void flush_tlb_va(void *va)
@@ -456,6 +655,63 @@ static void flush_tlb_va(void *va)
 				.arg1.linear_addr = (unsigned long)va };
 
 	hyp_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/* Write va; true if it faulted. */
+static bool write_faults(volatile unsigned long *va)
+{
+	unsigned long before = last_trap.count;
+
+	asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE(1b, 2b)
+		     :
+		     : "r"(va), "r"(0UL)
+		     : "memory");
+	return last_trap.count != before;
+}
+
+/*
+ * Every way an entry is written must leave a read-only device read-only:
+ * mmu_update (normal and preserving A/D), update_va_mapping, and a
+ * writable-pagetable write to the L1 itself. The probe writes zero at
+ * offset 0x20, where that changes nothing (no I/O APIC register; the
+ * HPET's write-one-to-clear interrupt status).
+ */
+#define RW_WAYS 4
+static void try_writable(const char *dev, unsigned int way, unsigned long mfn,
+			 volatile unsigned long *window, uint64_t pte_ma,
+			 pte_t old)
+{
+	static const char *const ways[RW_WAYS] = { "mmu_update", "preserve_ad",
+						   "update_va", "ptwr" };
+	uint64_t e = ((uint64_t)mfn << PAGE_SHIFT) | PTE_FLAGS | _PAGE_RW |
+		     _PAGE_PCD | _PAGE_PWT;
+	volatile pte_t *pte = pt_lookup((unsigned long)window, 1, NULL);
+	bool faulted;
+	long rc = 0;
+	pte_t now;
+	char n[64];
+
+	if (way == 0)
+		rc = mmu_update_one(pte_ma, e);
+	else if (way == 1)
+		rc = mmu_update_one(pte_ma | MMU_PT_UPDATE_PRESERVE_AD, e);
+	else if (way == 2)
+		rc = hyp_update_va_mapping((unsigned long)window, e,
+					   UVMF_INVLPG);
+	else
+		*pte = e; /* writable pagetables: emulated */
+	flush_tlb_va((void *)window);
+	now = pt_get_pte((unsigned long)window);
+	snprintf(n, sizeof(n), "%s_%s_readonly", dev, ways[way]);
+	CHECK(n, !rc && (now & _PAGE_PRESENT) && !(now & _PAGE_RW),
+	      "rc %ld pte %#lx", rc, (unsigned long)now);
+	faulted = write_faults(window + 4);
+	snprintf(n, sizeof(n), "%s_%s_write_faults", dev, ways[way]);
+	CHECK(n, faulted);
+	if (!faulted)
+		info("WON: %s written through %s", dev, ways[way]);
+	mmu_update_one(pte_ma, old);
+	flush_tlb_va((void *)window);
 }
 
 static void test_iomem(void)
@@ -482,6 +738,10 @@ static void test_iomem(void)
 
 	pt_lookup((unsigned long)window, 1, &pte_ma);
 	old = pt_get_pte((unsigned long)window);
+	CHECK_EQ("vm_assist_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
 	for (unsigned int i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		unsigned long mfn = arg_hex(own[i].key, own[i].dflt);
 		uint64_t e = ((uint64_t)mfn << PAGE_SHIFT) | PTE_FLAGS |
@@ -500,6 +760,12 @@ static void test_iomem(void)
 		CHECK_EQ(n, mmu_update_one(pte_ma, e), -XEN_EPERM);
 	}
 	/* As Xen's mmio_ro ranges: mapped, but never writable. */
+	for (unsigned int i = 0; i < sizeof(readonly) / sizeof(readonly[0]);
+	     i++)
+		for (unsigned int way = 0; way < RW_WAYS; way++)
+			try_writable(readonly[i].name, way,
+				     arg_hex(readonly[i].key, readonly[i].dflt),
+				     window, pte_ma, old);
 	for (unsigned int i = 0; i < sizeof(readonly) / sizeof(readonly[0]);
 	     i++) {
 		unsigned long mfn = arg_hex(readonly[i].key, readonly[i].dflt);
@@ -529,6 +795,12 @@ void test_main(void)
 		uaf_attacker();
 	} else if (role("victim")) {
 		uaf_victim();
+	} else if (role("devpin")) {
+		test_device_pins();
+	} else if (role("stale")) {
+		test_stale_l1();
+	} else if (role("hoard")) {
+		test_quota();
 	} else if (role("iomem")) {
 		test_iomem();
 	} else {

@@ -260,8 +260,14 @@ static void reservation_setup(void)
 
 	extents = (uint64_t *)region;
 	nr_extents = n - list_pages;
-	for (unsigned long i = 0; i < nr_extents; i++)
-		extents[i] = virt_to_mfn(region + (list_pages + i) * PAGE_SIZE);
+	for (unsigned long i = 0; i < nr_extents; i++) {
+		uint8_t *va = region + (list_pages + i) * PAGE_SIZE;
+
+		extents[i] = virt_to_mfn(va);
+		/* Unmapped: a frame still mapped counts until it is freed. */
+		hyp_update_va_mapping((unsigned long)va, 0, 0);
+	}
+	mmuext_one(MMUEXT_TLB_FLUSH_LOCAL, 0);
 }
 
 static long reservation_call(unsigned int cmd)

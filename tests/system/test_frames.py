@@ -79,4 +79,67 @@ def test_hypervisor_mmio_not_mappable(boot, guests_built):  # noqa: F811
         assert r["checks"].get(f"map_{dev}_refused") == "ok", m.tail()
     for dev in ("ioapic", "hpet"):
         assert r["checks"].get(f"map_{dev}_forced_readonly") == "ok", m.tail()
+        # Whichever way the entry is written, it stays read-only and a
+        # write through it faults.
+        for way in ("mmu_update", "preserve_ad", "update_va", "ptwr"):
+            for what in ("readonly", "write_faults"):
+                assert r["checks"].get(f"{dev}_{way}_{what}") == "ok", \
+                    m.tail()
+    assert "WON" not in m.log, m.tail()
     assert r["checks"].get("map_vga_window") == "ok", m.tail()
+
+
+
+def run_role(boot, guests_built, role, checks):
+    """Boot domain 1 as frames role=ROLE beside the control domain; each of
+    checks must pass, nothing may win, and the machine powers off."""
+    m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M",
+             modules=[guest(guests_built, "ctlwait") + " wait=1",
+                      guest(guests_built, "frames") + f" role={role}"],
+             mem="256M", smp=CTLWAIT_SMP)
+    rc = m.wait_exit(TIMEOUT)
+    r = passed(m, per_domain_results(m.log), 1, role)
+    for check in checks:
+        assert r["checks"].get(check) == "ok", m.tail()
+    assert "WON" not in m.log, m.tail()
+    assert "panic" not in m.log.lower(), m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
+
+
+def test_frames_given_back_still_count(boot, guests_built):  # noqa: F811
+    """A domain at its quota gives back 64 frames its page tables still
+    map, and a frame it holds a device mapping of, then asks for as many:
+    as on Xen, a frame stays the domain's (and counts) until the last
+    reference goes, so nothing is granted until it unmaps them (before:
+    64 and 1 frames beyond the quota)."""
+    run_role(boot, guests_built, "hoard",
+             ("hoard_gave_back_mapped", "hoard_within_quota",
+              "hoard_room_back", "hoard_device_gave_back",
+              "hoard_device_within_quota", "hoard_device_room_back"))
+
+
+def test_grant_unmap_after_its_l1_is_gone(boot, guests_built):  # noqa: F811
+    """Domain 1 maps its own grant into an L1 entry named by machine
+    address, unhooks and unpins that L1 and reads it as a plain page: the
+    unmap is refused and the page untouched; pinned again as an empty L1,
+    the unmap is still refused. It then gives the granted frame back: the
+    still-pinned grant maps, device-maps and copies nothing (the freed
+    frame is no longer the granter's)."""
+    run_role(boot, guests_built, "stale",
+             ("stale_map", "stale_unpin", "stale_unmap_refused",
+              "stale_entry_left", "stale_data_untouched", "stale_repin",
+              "stale_unmap_repinned_refused", "stale_frame_given_back",
+              "stale_remap_refused", "stale_device_map_refused",
+              "stale_copy_refused"))
+
+
+def test_device_pins_stop_and_all_go(boot, guests_built):  # noqa: F811
+    """Domain 1 device-maps a read-only grant of its own (a writable device
+    map is refused) until the pin count stops it at 128, as Xen; every
+    handle unmaps once, the grant can then be ended, and the frame given
+    back is freed at once (no reference was left behind)."""
+    run_role(boot, guests_built, "devpin",
+             ("devpin_writable_refused", "devpin_pins_stop",
+              "devpin_overflow_refused", "devpin_end_refused",
+              "devpin_unmapped", "devpin_unmap_again", "devpin_end",
+              "devpin_given_back", "devpin_room_back"))

@@ -112,6 +112,9 @@ void put_page(uint64_t mfn)
 		/* Last reference gone: the frame goes back to the allocator,
 		 * once no CPU can still reach it through a stale mapping. */
 		flush_tlb_stale();
+		/* Given back earlier: only now does it leave the quota. */
+		if (f->count_info & PGC_RELEASED)
+			domain_lookup(f->owner)->tot_pages--;
 		f->owner = FRAME_OWNER_NONE;
 		f->count_info = 0;
 		free_hyp_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);

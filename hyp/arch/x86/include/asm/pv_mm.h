@@ -35,7 +35,10 @@ int pv_validate_desc_frame(uint64_t mfn);
 /* count_info */
 #define PGC_ALLOCATED (1u << 31) /* the owner's reference is held */
 #define PGC_HYP_HEAP (1u << 30) /* a hypervisor page shared with its owner */
-#define PGC_COUNT_MASK ((1u << 30) - 1)
+/* Given back while still referenced: counts in the owner's tot_pages
+ * until freed (as Xen), so a domain cannot hoard frames past its quota. */
+#define PGC_RELEASED (1u << 29)
+#define PGC_COUNT_MASK ((1u << 29) - 1)
 
 #define PGT_LEVEL(n) ((uint32_t)(n) << PGT_TYPE_SHIFT)
 
