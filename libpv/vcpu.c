@@ -10,8 +10,8 @@
 
 static struct vcpu_guest_context vcpu_ctx;
 
-long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
-			    unsigned long stack_size)
+struct vcpu_guest_context *vcpu_context_kernel(void (*entry)(void), void *stack,
+					       unsigned long stack_size)
 {
 	struct vcpu_guest_context *c = &vcpu_ctx;
 
@@ -32,7 +32,14 @@ long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
 			.cs = FLAT_KERNEL_CS,
 			.address = (unsigned long)trap_entry_table[v],
 		};
-	return hyp_vcpu_op(VCPUOP_initialise, id, c);
+	return c;
+}
+
+long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
+			    unsigned long stack_size)
+{
+	return hyp_vcpu_op(VCPUOP_initialise, id,
+			   vcpu_context_kernel(entry, stack, stack_size));
 }
 
 void vcpu1_start(void (*entry)(void), void *stack, unsigned long stack_size)

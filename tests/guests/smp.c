@@ -34,6 +34,7 @@ enum job { JOB_NONE, JOB_SPIN, JOB_HANDSHAKE, JOB_PINGPONG, JOB_WRITE };
 
 static volatile enum job job;
 static volatile unsigned long started, spinning, turn, pongs;
+static volatile unsigned long vcpu1_dr0 = 1, vcpu1_dr7;
 static volatile unsigned long writes, write_faulted;
 static volatile uint64_t *write_target;
 static evtchn_port_t port_to_0, port_to_1;
@@ -103,6 +104,8 @@ static void write_until_fault(void)
 
 static void __attribute__((noreturn)) vcpu1_main(void)
 {
+	vcpu1_dr0 = hyp_get_debugreg(0);
+	vcpu1_dr7 = hyp_get_debugreg(7);
 	started = 1;
 	for (;;) {
 		switch (job) {
@@ -157,14 +160,25 @@ static bool start_vcpu1(void)
 {
 	long rc;
 
+	struct vcpu_guest_context *c;
+
 	CHECK_EQ("vcpu1_down_at_start", hyp_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
-	rc = vcpu_initialise_kernel(1, vcpu1_main, vcpu1_stack,
-				    sizeof(vcpu1_stack));
+	/*
+	 * The context's debug registers pass set_debugreg's checks, as Xen:
+	 * DR0 on the hypervisor's range is dropped (left 0), DR7 enabling
+	 * a write watchpoint through it is kept (it now watches address 0).
+	 */
+	c = vcpu_context_kernel(vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
+	c->debugreg[0] = 0xffff800000001000UL;
+	c->debugreg[7] = 0x1UL | (1UL << 16) | (3UL << 18); /* L0 W 8 */
+	rc = hyp_vcpu_op(VCPUOP_initialise, 1, c);
 	CHECK_EQ("vcpu1_initialise", rc, 0);
 	rc = hyp_vcpu_op(VCPUOP_up, 1, NULL);
 	CHECK_EQ("vcpu1_up", rc, 0);
 	CHECK_EQ("vcpu1_is_up", hyp_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
 	CHECK("vcpu1_runs", wait_until(&started, 1));
+	CHECK_EQ("vcpu1_context_dr0_hypervisor_dropped", vcpu1_dr0, 0);
+	CHECK_EQ("vcpu1_context_dr7_kept", vcpu1_dr7 & 0xf00ff, 0xd0001);
 	return started;
 }
 

@@ -13,18 +13,23 @@ def test_cpu_state_stays_per_domain(boot, guests_built):  # noqa: F811
     image, same addresses) sets none of them but an FS base it replaces by
     a selector load. On one CPU, across hundreds of switches, each sees
     only its own: domain 2 gets no #DB and no #NM, domain 1 a #DB per
-    write."""
+    write; domain 2's single step each round reports BS alone, not domain
+    1's DR6.BD nor a B1 for domain 1's (disabled) DR1 on its landing. Then
+    both spin in user mode, preempting each other there, and every read
+    of %gs:0 finds the domain's own user GS word."""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M boot_domains=1:32M,2:32M",
              modules=[guest(guests_built, "ctlwait") + " wait=2",
                       guest(guests_built, "statekeep") + " mode=set",
                       guest(guests_built, "statekeep") + " mode=watch"],
              mem="256M", smp=1)
     rc = m.wait_exit(TIMEOUT)
+    print("\n".join(ln for ln in m.log.splitlines() if "user loop:" in ln))
     res = per_domain_results(m.log)
     assert "Panic" not in m.log and "PANIC" not in m.log, m.tail()
     for domid in (1, 2):
         checks = passed(m, res, domid)["checks"]
-        for check in ("debug_traps_own", "no_foreign_nm", "state_own"):
+        for check in ("debug_traps_own", "no_foreign_nm", "state_own",
+                      "user_loop_preempted", "user_gs_own"):
             if checks.get(check) != "ok":
                 m.fail(f"domain {domid}: {check} did not pass")
     assert rc == qemu.EXIT_POWEROFF, m.tail()

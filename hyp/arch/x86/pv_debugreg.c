@@ -45,6 +45,27 @@ static void load_dr(unsigned int reg, uint64_t v)
 	}
 }
 
+static uint64_t read_dr(unsigned int reg)
+{
+	uint64_t v = 0;
+
+	switch (reg) {
+	case 0:
+		asm volatile("mov %%db0, %0" : "=r"(v));
+		break;
+	case 1:
+		asm volatile("mov %%db1, %0" : "=r"(v));
+		break;
+	case 2:
+		asm volatile("mov %%db2, %0" : "=r"(v));
+		break;
+	case 3:
+		asm volatile("mov %%db3, %0" : "=r"(v));
+		break;
+	}
+	return v;
+}
+
 void debugreg_vcpu_init(struct vcpu *v)
 {
 	v->debugreg[6] = DR6_DEFAULT;
@@ -54,7 +75,11 @@ void debugreg_vcpu_init(struct vcpu *v)
 /*
  * Switching to v: its breakpoints, if it has any enabled, else none. The
  * CPU's DR7 is only touched when either side has one enabled, so two
- * vCPUs without breakpoints switch at no cost (as Xen's lazy DR7).
+ * vCPUs without breakpoints switch at no cost (as Xen's lazy DR7); when
+ * touched, DR0-3 are v's even with DR7 off (set_debugreg on the running
+ * vCPU reaches the CPU at once, as on Xen). The CPU's DR6 always stays
+ * clean (each #DB resets it): a status bit loaded there would outlive
+ * the guest clearing it, or reach the next vCPU.
  */
 void debugreg_switch(struct vcpu *v)
 {
@@ -64,12 +89,10 @@ void debugreg_switch(struct vcpu *v)
 	if (!active && !pc->dr7_active)
 		return;
 	load_dr(7, DR7_DEFAULT); /* no stale breakpoint while loading */
-	if (active) {
-		for (unsigned int i = 0; i < 4; i++)
-			load_dr(i, v->debugreg[i]);
-		load_dr(6, v->debugreg[6]);
+	for (unsigned int i = 0; i < 4; i++)
+		load_dr(i, v->debugreg[i]);
+	if (active)
 		load_dr(7, v->debugreg[7]);
-	}
 	pc->dr7_active = active;
 }
 
@@ -85,6 +108,11 @@ void debugreg_on_debug_trap(struct vcpu *v)
 	asm volatile("mov %%db6, %0" : "=r"(hw));
 	load_dr(6, DR6_DEFAULT);
 	hw = (hw ^ DR6_DEFAULT) & DR6_STATUS;
+	/* The CPU may flag a disabled breakpoint that matched; with DR7 off
+	 * DR0-3 may still be another vCPU's (lazy switch): not v's news. */
+	for (unsigned int i = 0; i < 4; i++)
+		if (read_dr(i) != v->debugreg[i])
+			hw &= ~(1UL << i);
 	v->debugreg[6] =
 		((((v->debugreg[6] ^ DR6_DEFAULT) & DR6_STATUS & ~0xfUL) | hw) ^
 		 DR6_DEFAULT);

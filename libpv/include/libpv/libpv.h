@@ -45,8 +45,13 @@ bool cmdline_has(const char *word);
  * VCPUOP_initialise for vCPU id: guest kernel mode at entry on the given
  * stack, vCPU 0's page tables and libpv's trap handlers. 0 or -errno.
  */
-long vcpu_initialise_kernel(unsigned int id, void (*entry)(void),
-			    void *stack, unsigned long stack_size);
+long vcpu_initialise_kernel(unsigned int id, void (*entry)(void), void *stack,
+			    unsigned long stack_size);
+/* The context vcpu_initialise_kernel() passes, to adjust before passing
+ * it oneself (one static buffer). */
+struct vcpu_guest_context;
+struct vcpu_guest_context *vcpu_context_kernel(void (*entry)(void), void *stack,
+					       unsigned long stack_size);
 /* That for vCPU 1, then VCPUOP_up; CHECKs vcpu1_initialise, vcpu1_up. */
 void vcpu1_start(void (*entry)(void), void *stack, unsigned long stack_size);
 
