@@ -99,9 +99,14 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4,
 	case CONSOLEIO_write:
 		if ((int64_t)count < 0)
 			return -XEN_EINVAL;
-		while (count) {
+		/* Preemptible, as Xen: the rest is written on re-issue. */
+		for (bool first = true; count; first = false) {
 			size_t n = count < CHUNK ? count : CHUNK;
 
+			if (!first && hypercall_preempt_check())
+				return hypercall_continue(
+					__HYPERVISOR_console_io, cmd, count,
+					buf);
 			if (copy_from_guest(chunk, buf, n))
 				return -XEN_EFAULT;
 			emit_guest_text(d, chunk, n);

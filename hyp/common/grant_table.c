@@ -825,7 +825,10 @@ static const struct batch batches[] = {
  * Arrays are read one element at a time, as Xen does: a count running
  * past the guest's memory ends in -EFAULT after the readable elements.
  */
-static long run_batch(const struct batch *b, uint64_t uop, uint32_t count)
+/* Preemptible, as Xen: the rest of the batch is re-issued from where it
+ * stopped, with the count that remains. */
+static long run_batch(uint64_t cmd, const struct batch *b, uint64_t uop,
+		      uint32_t count)
 {
 	uint8_t op[sizeof(struct gnttab_copy)];
 
@@ -838,6 +841,10 @@ static long run_batch(const struct batch *b, uint64_t uop, uint32_t count)
 		if (copy_to_guest(at + b->out_offset, op + b->out_offset,
 				  b->out_size))
 			return -XEN_EFAULT;
+		if (i + 1 < count && hypercall_preempt_check())
+			return hypercall_continue(__HYPERVISOR_grant_table_op,
+						  cmd, at + b->size,
+						  count - i - 1);
 	}
 	return 0;
 }
@@ -865,6 +872,6 @@ long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count, uint64_t a4,
 		return get_version(uop);
 	}
 	if (cmd < sizeof(batches) / sizeof(batches[0]) && batches[cmd].one)
-		return run_batch(&batches[cmd], uop, n);
+		return run_batch(cmd, &batches[cmd], uop, n);
 	return -XEN_ENOSYS; /* dump_table, cache_flush: not on x86 PV */
 }

@@ -75,7 +75,7 @@ bool hypercall_preempt_check(void)
 	       current->hypercall_regs;
 }
 
-long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2)
+long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	struct vcpu *v = current;
 	struct cpu_user_regs *regs = v->hypercall_regs;
@@ -86,11 +86,13 @@ long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2)
 		v->mc_preempted = true;
 		v->mc_args[0] = a1;
 		v->mc_args[1] = a2;
+		v->mc_args[2] = a3;
 		return 0;
 	}
 	regs->rip -= 2; /* back onto the syscall instruction */
 	regs->rdi = a1;
 	regs->rsi = a2;
+	regs->rdx = a3;
 	sched_yield_soon();
 	return nr; /* rax must name the hypercall again */
 }

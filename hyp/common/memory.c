@@ -44,7 +44,8 @@ static int release_frame(struct domain *d, uint64_t mfn)
 	if (get_page(mfn, d))
 		return -XEN_EINVAL;
 	f = mfn_frame(mfn);
-	if ((f->count_info & PGC_HYP_HEAP) || !(f->count_info & PGC_ALLOCATED)) {
+	if ((f->count_info & PGC_HYP_HEAP) ||
+	    !(f->count_info & PGC_ALLOCATED)) {
 		put_page(mfn);
 		return -XEN_EINVAL;
 	}
@@ -72,7 +73,13 @@ static long grab_frame(struct domain *d, uint64_t *mfn)
 	return 0;
 }
 
-static long reservation(struct domain *d, unsigned int cmd, uint64_t arg)
+/*
+ * Preemptible, as Xen: a continuation re-issues the call with the extents
+ * done so far in the command's upper bits (start), and the result is the
+ * number done in all rounds.
+ */
+static long reservation(struct domain *d, unsigned int op, uint64_t start,
+			uint64_t arg)
 {
 	struct xen_memory_reservation r;
 	long err = 0;
@@ -80,16 +87,23 @@ static long reservation(struct domain *d, unsigned int cmd, uint64_t arg)
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	if (r.extent_order) /* no superpage extents for PV guests here */
-		return 0;
+	/* No superpage extents for PV guests here; a count too large to
+	 * continue is refused, as Xen does, with what was done. */
+	if (r.extent_order || r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
+	    start >= r.nr_extents)
+		return start;
 	d = target_domain(d, r.domid, CAP_RIGHT_CONTROL, &err);
 	if (!d)
 		return err;
-	for (i = 0; i < r.nr_extents; i++) {
+	for (i = start; i < r.nr_extents; i++) {
 		uint64_t slot = r.extent_start.addr + i * sizeof(uint64_t);
 		uint64_t mfn;
 
-		if (cmd == XENMEM_decrease_reservation) {
+		if (i != start && hypercall_preempt_check())
+			return hypercall_continue(
+				__HYPERVISOR_memory_op,
+				op | (i << MEMOP_EXTENT_SHIFT), arg, 0);
+		if (op == XENMEM_decrease_reservation) {
 			if (copy_from_guest(&mfn, slot, sizeof(mfn)) ||
 			    release_frame(d, mfn))
 				break;
@@ -109,33 +123,107 @@ static long reservation(struct domain *d, unsigned int cmd, uint64_t arg)
 
 #define EXCHANGE_MAX_ORDER 9 /* 2 MiB extents at most */
 
-/* A whole input extent must be the domain's and otherwise unused. */
-static bool extent_stealable(struct domain *d, uint64_t mfn, unsigned int n)
+/*
+ * Take a whole input extent from the domain, frame by frame: each must be
+ * the domain's and otherwise unused, and loses PGC_ALLOCATED as soon as it
+ * is checked, so a frame listed twice fails its second check. The taken
+ * frames are appended to in_mfn[*n].
+ */
+static bool take_extent(struct domain *d, uint64_t mfn, unsigned int order,
+			uint64_t *in_mfn, uint64_t *n)
 {
-	for (uint64_t k = 0; k < n; k++) {
+	for (uint64_t k = 0; k < (1u << order); k++) {
 		struct frame *f;
 
 		if (!mfn_valid(mfn + k))
 			return false;
 		f = mfn_frame(mfn + k);
-		if (f->owner != d->domid || f->count_info != (PGC_ALLOCATED | 1) ||
+		if (f->owner != d->domid ||
+		    f->count_info != (PGC_ALLOCATED | 1) ||
 		    (f->type_info & PGT_COUNT_MASK))
 			return false;
+		f->count_info &= ~PGC_ALLOCATED;
+		in_mfn[(*n)++] = mfn + k;
 	}
 	return true;
+}
+
+/* A group failed before anything moved: the domain keeps its frames. */
+static void give_back(const uint64_t *in_mfn, uint64_t n)
+{
+	for (uint64_t k = 0; k < n; k++)
+		mfn_frame(in_mfn[k])->count_info |= PGC_ALLOCATED;
+}
+
+/* One group: take its inputs, then move them to a new block, or undo. */
+static long exchange_group(struct domain *d,
+			   const struct xen_memory_exchange *x,
+			   uint64_t group_in, uint64_t group_out,
+			   uint64_t max_pfn, uint64_t *in_mfn)
+{
+	unsigned int in_order = x->in.extent_order;
+	unsigned int out_order = x->out.extent_order;
+	uint64_t first = x->nr_exchanged, n = 0;
+	uint8_t *block;
+	long rc = 0;
+
+	for (uint64_t e = 0; e < group_in && !rc; e++) {
+		uint64_t mfn;
+
+		if (copy_from_guest(
+			    &mfn, x->in.extent_start.addr + (first + e) * 8, 8))
+			rc = -XEN_EFAULT;
+		else if (!take_extent(d, mfn, in_order, in_mfn, &n))
+			rc = -XEN_EINVAL;
+	}
+	block = rc ? NULL :
+		     alloc_frames_below(out_order + __builtin_ctzl(group_out),
+					max_pfn);
+	if (!block) {
+		give_back(in_mfn, n);
+		return rc ? rc : -XEN_ENOMEM;
+	}
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t new_mfn = (virt_to_maddr(block) >> PAGE_SHIFT) + k;
+
+		memset(block + k * PAGE_SIZE, 0, PAGE_SIZE);
+		assign_frame(new_mfn, d, 0);
+		/* The old frame leaves the domain. */
+		m2p[in_mfn[k]] = ~0UL;
+		put_page(in_mfn[k]);
+	}
+	/* PV: each output slot gives the pfn the extent will back (the M2P
+	 * is set from it) and gets the new mfn, as Xen. */
+	for (uint64_t e = 0; e < group_out; e++) {
+		uint64_t out_mfn =
+			(virt_to_maddr(block) >> PAGE_SHIFT) + (e << out_order);
+		uint64_t slot = x->out.extent_start.addr +
+				(first / group_in * group_out + e) * 8;
+		uint64_t gpfn;
+
+		if (copy_from_guest(&gpfn, slot, 8))
+			return -XEN_EFAULT;
+		for (uint64_t k = 0; k < (1u << out_order); k++)
+			m2p[out_mfn + k] = gpfn + k;
+		if (copy_to_guest(slot, &out_mfn, 8))
+			return -XEN_EFAULT;
+	}
+	return 0;
 }
 
 /*
  * XENMEM_exchange: trade extents for others of another size or below an
  * address limit (how a PV kernel gets DMA-able, machine-contiguous
- * memory). Pages are moved one input/output group at a time.
+ * memory). Pages are moved one input/output group at a time. As Xen, it
+ * is preemptible between groups: progress is kept in the guest's
+ * nr_exchanged and the call is re-issued from there.
  */
 static long exchange(struct domain *d, uint64_t arg)
 {
 	struct xen_memory_exchange x;
 	unsigned int in_order, out_order, bits;
-	uint64_t total, group_in, group_out, max_pfn, *in_mfn;
-	long rc;
+	uint64_t group_in, group_out, max_pfn, *in_mfn, start;
+	long rc = 0;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
 		return -XEN_EFAULT;
@@ -144,7 +232,8 @@ static long exchange(struct domain *d, uint64_t arg)
 	if (in_order > EXCHANGE_MAX_ORDER || out_order > EXCHANGE_MAX_ORDER)
 		return -XEN_EPERM;
 	if ((x.in.nr_extents << in_order) != (x.out.nr_extents << out_order) ||
-	    x.in.nr_extents >> (63 - in_order) || x.nr_exchanged > x.in.nr_extents)
+	    x.in.nr_extents >> (63 - in_order) ||
+	    x.nr_exchanged > x.in.nr_extents)
 		return -XEN_EINVAL;
 	if ((x.in.domid != DOMID_SELF && x.in.domid != d->domid) ||
 	    (x.out.domid != DOMID_SELF && x.out.domid != d->domid))
@@ -154,70 +243,25 @@ static long exchange(struct domain *d, uint64_t arg)
 	/* A group: the least whole number of extents on both sides. */
 	group_in = in_order >= out_order ? 1 : 1UL << (out_order - in_order);
 	group_out = in_order >= out_order ? 1UL << (in_order - out_order) : 1;
-	total = x.in.nr_extents;
 
 	in_mfn = kmalloc(sizeof(uint64_t) << EXCHANGE_MAX_ORDER);
 	if (!in_mfn)
 		return -XEN_ENOMEM;
-	while (x.nr_exchanged < total) {
-		uint64_t first = x.nr_exchanged, n = 0;
-		uint8_t *block;
-
-		for (uint64_t e = 0; e < group_in; e++) {
-			uint64_t mfn;
-
-			if (copy_from_guest(&mfn, x.in.extent_start.addr +
-							  (first + e) * 8,
-					    8))
-				goto fault;
-			if (!extent_stealable(d, mfn, 1u << in_order))
-				goto fail;
-			for (uint64_t k = 0; k < (1u << in_order); k++, n++)
-				in_mfn[n] = mfn + k;
+	start = x.nr_exchanged;
+	while (x.nr_exchanged + group_in <= x.in.nr_extents) {
+		if (x.nr_exchanged != start && hypercall_preempt_check()) {
+			kfree(in_mfn);
+			if (copy_to_guest(arg, &x, sizeof(x)))
+				return -XEN_EFAULT;
+			return hypercall_continue(__HYPERVISOR_memory_op,
+						  XENMEM_exchange, arg, 0);
 		}
-		block = alloc_frames_below(out_order + __builtin_ctzl(group_out),
-					   max_pfn);
-		if (!block)
-			goto nomem;
-		for (uint64_t k = 0; k < n; k++) {
-			uint64_t new_mfn = (virt_to_maddr(block) >> PAGE_SHIFT) + k;
-
-			memset(block + k * PAGE_SIZE, 0, PAGE_SIZE);
-			assign_frame(new_mfn, d, 0);
-			/* The old frame leaves the domain. */
-			mfn_frame(in_mfn[k])->count_info &= ~PGC_ALLOCATED;
-			m2p[in_mfn[k]] = ~0UL;
-			put_page(in_mfn[k]);
-		}
-		/* PV: each output slot gives the pfn the extent will back
-		 * (the M2P is set from it) and gets the new mfn, as Xen. */
-		for (uint64_t e = 0; e < group_out; e++) {
-			uint64_t out_mfn = (virt_to_maddr(block) >> PAGE_SHIFT) +
-					   (e << out_order);
-			uint64_t slot = x.out.extent_start.addr +
-					(first / group_in * group_out + e) * 8;
-			uint64_t gpfn;
-
-			if (copy_from_guest(&gpfn, slot, 8))
-				goto fault;
-			for (uint64_t k = 0; k < (1u << out_order); k++)
-				m2p[out_mfn + k] = gpfn + k;
-			if (copy_to_guest(slot, &out_mfn, 8))
-				goto fault;
-		}
+		rc = exchange_group(d, &x, group_in, group_out, max_pfn,
+				    in_mfn);
+		if (rc)
+			break;
 		x.nr_exchanged += group_in;
 	}
-	rc = 0;
-	goto out;
-fault:
-	rc = -XEN_EFAULT;
-	goto out;
-fail:
-	rc = -XEN_EINVAL;
-	goto out;
-nomem:
-	rc = -XEN_ENOMEM;
-out:
 	kfree(in_mfn);
 	if (copy_to_guest(arg, &x, sizeof(x)))
 		return -XEN_EFAULT;
@@ -268,7 +312,8 @@ static long machphys_mfn_list(uint64_t arg)
 		return -XEN_EFAULT;
 	/* One machine frame per 2 MiB of the table, as Xen lists them. */
 	for (i = 0; i < l.max_extents && i < chunks; i++) {
-		uint64_t mfn = base + (uint64_t)i * (L2_PAGE_SIZE >> PAGE_SHIFT);
+		uint64_t mfn =
+			base + (uint64_t)i * (L2_PAGE_SIZE >> PAGE_SHIFT);
 
 		if (copy_to_guest(l.extent_start.addr + i * 8UL, &mfn, 8))
 			return -XEN_EFAULT;
@@ -281,15 +326,22 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 		  uint64_t a5)
 {
 	struct domain *d = current->domain, *t;
+	unsigned int op = cmd & MEMOP_CMD_MASK;
+	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
 	long err = 0;
 	domid_t id;
 
 	(void)a3, (void)a4, (void)a5;
-	switch (cmd) {
+	switch (op) {
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return reservation(d, cmd, arg);
+		return reservation(d, op, start, arg);
+	}
+	/* Only the reservation calls carry a continuation's progress. */
+	if (start)
+		return -XEN_EINVAL;
+	switch (op) {
 	case XENMEM_maximum_ram_page:
 		return max_frame - 1;
 	case XENMEM_current_reservation:
@@ -308,9 +360,9 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 	case XENMEM_machphys_mfn_list:
 		return machphys_mfn_list(arg);
 	case XENMEM_machphys_mapping: {
-		struct xen_machphys_mapping m = {
-			M2P_RO_START, M2P_RO_START + max_frame * 8, max_frame - 1
-		};
+		struct xen_machphys_mapping m = { M2P_RO_START,
+						  M2P_RO_START + max_frame * 8,
+						  max_frame - 1 };
 
 		return copy_to_guest(arg, &m, sizeof(m));
 	}

@@ -14,7 +14,7 @@ static long continue_at(struct vcpu *v, uint64_t at, uint32_t left)
 	if (copy_to_guest(at + __builtin_offsetof(struct multicall_entry, args),
 			  v->mc_args, sizeof(v->mc_args)))
 		return -XEN_EFAULT;
-	return hypercall_continue(__HYPERVISOR_multicall, at, left);
+	return hypercall_continue(__HYPERVISOR_multicall, at, left, 0);
 }
 
 long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
@@ -64,7 +64,7 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4,
 			break;
 		if (i + 1 < n && hypercall_preempt_check())
 			return hypercall_continue(__HYPERVISOR_multicall,
-						  at + sizeof(e), n - i - 1);
+						  at + sizeof(e), n - i - 1, 0);
 	}
 	return 0;
 }

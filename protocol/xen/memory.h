@@ -8,6 +8,11 @@
 
 #include <xen/xen.h>
 
+/* The command's low bits; the bits above carry the extents a preempted
+ * reservation call had done (its continuation). */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
 #define XENMEM_increase_reservation 0 /* arg: xen_memory_reservation */
 #define XENMEM_decrease_reservation 1 /* arg: xen_memory_reservation */
 #define XENMEM_maximum_ram_page 2 /* arg: none; highest machine frame */

@@ -131,10 +131,64 @@ static void test_add_to_physmap(void)
 	CHECK("add_to_physmap_pv_refused", rc < 0, "rc %ld", rc);
 }
 
+/* Fill a page with a pattern, unmap it: an exchange input. */
+static unsigned long marked_input(unsigned long **va, unsigned long mark)
+{
+	*va = page_alloc();
+	for (unsigned long w = 0; w < PAGE_SIZE / 8; w++)
+		(*va)[w] = mark ^ w;
+	unmap(*va);
+	return virt_to_mfn(*va);
+}
+
+/* Mapped again, does the page still hold its pattern? */
+static bool still_ours(unsigned long *va, unsigned long mfn, unsigned long mark)
+{
+	if (map(va, mfn))
+		return false;
+	for (unsigned long w = 0; w < PAGE_SIZE / 8; w++)
+		if (va[w] != (mark ^ w))
+			return false;
+	return true;
+}
+
+/*
+ * One frame listed twice in a group: as Xen, the second listing is
+ * refused (-EINVAL), the group is undone, nr_exchanged counts only the
+ * groups before it, and the frame is still the domain's.
+ */
+static void test_duplicate_input(void)
+{
+	unsigned long *a, *b, *c, done = 99;
+	unsigned long ma = marked_input(&a, 0xa1), mb = marked_input(&b, 0xb2),
+		      mc = marked_input(&c, 0xc3);
+	xen_pfn_t in[4] = { ma, ma }, out[2] = { virt_to_pfn(a) };
+	long rc;
+
+	rc = exchange(in, 2, 0, out, 1, 1, 0, &done);
+	CHECK_EQ("exchange_dup_first_group_rc", rc, -XEN_EINVAL);
+	CHECK_EQ("exchange_dup_first_group_done", done, 0);
+	CHECK("exchange_dup_frame_kept", still_ours(a, ma, 0xa1));
+	unmap(a);
+
+	/* The second group repeats a frame: the first one stands. */
+	in[0] = mb, in[1] = mc, in[2] = ma, in[3] = ma;
+	out[0] = virt_to_pfn(b), out[1] = virt_to_pfn(a);
+	rc = exchange(in, 4, 0, out, 2, 1, 0, &done);
+	CHECK_EQ("exchange_dup_second_group_rc", rc, -XEN_EINVAL);
+	CHECK_EQ("exchange_dup_second_group_done", done, 2);
+	CHECK("exchange_dup_second_frame_kept", still_ours(a, ma, 0xa1));
+	CHECK("exchange_dup_first_group_moved", out[0] != mb, "out 0x%lx",
+	      (unsigned long)out[0]);
+	CHECK_EQ("exchange_dup_first_group_mapped", map(b, out[0]), 0);
+	CHECK_EQ("exchange_dup_first_group_zeroed", b[0] | b[511], 0);
+}
+
 void test_main(void)
 {
 	test_single_low_page();
 	test_contiguous_pair();
 	test_refusals();
 	test_add_to_physmap();
+	test_duplicate_input();
 }

@@ -50,7 +50,8 @@ static bool batch_preempted(unsigned long nr, uint64_t base, size_t size,
 		*ret = -XEN_EFAULT;
 	else
 		*ret = hypercall_continue(nr, base + (i + 1) * size,
-					  (n - i - 1) | MMU_UPDATE_PREEMPTED);
+					  (n - i - 1) | MMU_UPDATE_PREEMPTED,
+					  done);
 	return true;
 }
 

@@ -53,11 +53,11 @@ struct vcpu {
 	struct cpu_user_regs *hypercall_regs;
 	/*
 	 * Serving a multicall element; one that asked to be continued left
-	 * its remaining work in mc_args (its first two arguments), and the
+	 * its remaining work in mc_args (its first three arguments), and the
 	 * multicall resumes at that element.
 	 */
 	bool in_multicall, mc_preempted;
-	uint64_t mc_args[2];
+	uint64_t mc_args[3];
 	bool syscall_masks_events, failsafe_masks_events;
 	uint64_t kernel_ss, kernel_sp; /* stack_switch */
 	uint64_t fs_base, gs_base_kernel, gs_base_user;

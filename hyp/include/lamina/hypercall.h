@@ -15,9 +15,10 @@ long hypercall_dispatch(struct cpu_user_regs *regs);
 long hypercall_call(unsigned long nr, const uint64_t args[5]);
 
 /* Long batches: time to stop? Then return hypercall_continue(...): the
- * guest re-issues hypercall nr with these first two arguments. */
+ * guest re-issues hypercall nr with these first three arguments. */
 bool hypercall_preempt_check(void);
-long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2);
+long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2,
+			uint64_t a3);
 
 /* Handlers, one per subsystem file. */
 long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
