@@ -68,11 +68,18 @@ long hypercall_call(unsigned long nr, const uint64_t a[5])
 #define PREEMPT_BUDGET_NS 1000000
 
 static uint64_t hypercall_start_ns;
+static bool fault_preemptible;
 
 bool hypercall_preempt_check(void)
 {
 	return system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS &&
-	       current->hypercall_regs;
+	       (current->hypercall_regs || fault_preemptible);
+}
+
+void fault_preempt_window(bool open)
+{
+	hypercall_start_ns = system_time_ns();
+	fault_preemptible = open;
 }
 
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2, uint64_t a3)

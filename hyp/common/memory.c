@@ -50,6 +50,8 @@ static int release_frame(struct domain *d, uint64_t mfn)
 		return -XEN_EINVAL;
 	}
 	f->count_info &= ~PGC_ALLOCATED;
+	/* Nothing can go on with it now: its partial validation ends. */
+	pv_drop_partial(mfn);
 	m2p[mfn] = ~0UL;
 	d->tot_pages--;
 	put_page(mfn); /* the allocation reference */

@@ -12,6 +12,7 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/hypercall.h>
 #include <lamina/mm.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
@@ -26,16 +27,16 @@
 uint64_t *m2p;
 
 /* Bits a guest may set in an entry, by level; the rest is refused. */
-#define L1_ALLOWED                                                           \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
-	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
-	 _PAGE_NX | PTE_ADDR_MASK)
+#define L1_ALLOWED                                                             \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |       \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) | _PAGE_NX | \
+	 PTE_ADDR_MASK)
 /* Upper levels: no PSE (superpages); dirty and global are ignored there
  * by the CPU, and Linux sets dirty in its table entries. */
-#define LN_ALLOWED                                                           \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
-	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
-	 _PAGE_NX | PTE_ADDR_MASK)
+#define LN_ALLOWED                                                             \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |       \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) | _PAGE_NX | \
+	 PTE_ADDR_MASK)
 
 bool mfn_valid(uint64_t mfn)
 {
@@ -261,23 +262,39 @@ static void devalidate(uint64_t mfn, int level, unsigned int upto)
 		put_entry_refs(level, i, t[i]);
 }
 
+/*
+ * Take the references of entries pt_next on. An L2-L4 table may stop
+ * before an entry once it has done one (so each round makes progress):
+ * -XEN_ERESTART with pt_next there, the entries below it holding theirs.
+ * A child so stopped is partial on its own: the parent holds nothing on
+ * it and asks for it again when it goes on. An L1 is done in one go.
+ */
 static int validate(struct domain *d, uint64_t mfn, int level)
 {
+	struct frame *f = mfn_frame(mfn);
+	unsigned int start = f->pt_next;
 	pte_t *t = map_frame(mfn);
 	int rc;
 
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+	for (unsigned int i = start; i < PT_ENTRIES; i++) {
 		if (level == 4 && l4_slot_is_hypervisor(i))
 			continue;
-		rc = get_entry_refs(d, d, level, i, t[i]);
+		rc = level > 1 && i > start && hypercall_preempt_check() ?
+			     -XEN_ERESTART :
+			     get_entry_refs(d, d, level, i, t[i]);
+		if (rc == -XEN_ERESTART) {
+			f->pt_next = i;
+			return rc;
+		}
 		if (rc) {
 			uint64_t to = (t[i] & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
-			pr_debug("d%u: L%d table %#lx entry %u (%#lx) refused (%d; target count %#x type %#x)\n",
-				 d->domid, level, (unsigned long)mfn, i,
-				 (unsigned long)t[i], rc,
-				 mfn_valid(to) ? mfn_frame(to)->count_info : 0,
-				 mfn_valid(to) ? mfn_frame(to)->type_info : 0);
+			pr_debug(
+				"d%u: L%d table %#lx entry %u (%#lx) refused (%d; target count %#x type %#x)\n",
+				d->domid, level, (unsigned long)mfn, i,
+				(unsigned long)t[i], rc,
+				mfn_valid(to) ? mfn_frame(to)->count_info : 0,
+				mfn_valid(to) ? mfn_frame(to)->type_info : 0);
 			devalidate(mfn, level, i);
 			return rc;
 		}
@@ -294,7 +311,7 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 	uint32_t count = f->type_info & PGT_COUNT_MASK;
 	int rc;
 
-	if (count) {
+	if (count && !(f->type_info & PGT_PARTIAL)) {
 		if ((f->type_info & PGT_TYPE_MASK) != type)
 			return -XEN_EINVAL;
 		if (count == PGT_COUNT_MASK)
@@ -302,24 +319,33 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 		f->type_info++;
 		return 0;
 	}
-	/*
-	 * First use as this type. Unless it becomes writable, another CPU
-	 * must not keep writing through a mapping that is gone from the
-	 * tables but not from its TLB: flush those that may.
-	 */
-	if (type != PGT_WRITABLE)
-		flush_tlb_stale();
-	/* A page table must validate first. */
-	f->type_info = type | 1;
-	if (level_of(type)) {
-		rc = validate(d, mfn, level_of(type));
-		if (rc) {
-			f->type_info = 0;
-			return rc;
-		}
-		f->type_info |= PGT_VALIDATED;
+	if (count) {
+		/* Partial: go on where it stopped, its type reference ours
+		 * if it completes. Nothing could map it writable meanwhile,
+		 * so the flush made when it took this type still holds. */
+		if ((f->type_info & PGT_TYPE_MASK) != type)
+			return -XEN_EINVAL;
+	} else {
+		/*
+		 * First use as this type. Unless it becomes writable,
+		 * another CPU must not keep writing through a mapping that
+		 * is gone from the tables but not from its TLB: flush those
+		 * that may.
+		 */
+		if (type != PGT_WRITABLE)
+			flush_tlb_stale();
+		f->type_info = type | 1;
+		f->pt_next = 0;
+		if (!level_of(type))
+			return 0;
 	}
-	return 0;
+	/* A page table must validate first. */
+	rc = validate(d, mfn, level_of(type));
+	if (rc == -XEN_ERESTART)
+		f->type_info = type | PGT_PARTIAL | 1;
+	else
+		f->type_info = rc ? 0 : type | PGT_VALIDATED | 1;
+	return rc;
 }
 
 void put_page_type(uint64_t mfn)
@@ -327,7 +353,9 @@ void put_page_type(uint64_t mfn)
 	struct frame *f = mfn_frame(mfn);
 	uint32_t type = f->type_info & PGT_TYPE_MASK;
 
-	BUG_ON(!(f->type_info & PGT_COUNT_MASK));
+	/* Nobody but the partial state itself holds a partial frame. */
+	BUG_ON(!(f->type_info & PGT_COUNT_MASK) ||
+	       (f->type_info & PGT_PARTIAL));
 #ifdef CONFIG_DEBUG
 	/* Not below one reference per pointer the hypervisor keeps. */
 	BUG_ON((f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
@@ -341,14 +369,32 @@ void put_page_type(uint64_t mfn)
 	f->type_info--;
 }
 
+void pv_drop_partial(uint64_t mfn)
+{
+	struct frame *f = mfn_frame(mfn);
+
+	if (!(f->type_info & PGT_PARTIAL))
+		return;
+	devalidate(mfn, level_of(f->type_info & PGT_TYPE_MASK), f->pt_next);
+	f->type_info = 0;
+	put_page(mfn);
+}
+
+/*
+ * A partial frame holds one general reference: the one of the caller that
+ * left it partial, given back by the caller that ends its validation.
+ */
 int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 {
-	int rc = get_page(mfn, d);
+	struct frame *f = mfn_frame(mfn);
+	int rc = get_page(mfn, d), puts;
 
 	if (rc)
 		return rc;
+	puts = 1 + !!(f->type_info & PGT_PARTIAL);
 	rc = get_page_type(mfn, type, (struct domain *)d);
-	if (rc)
+	puts -= !rc + !!(f->type_info & PGT_PARTIAL);
+	while (puts-- > 0)
 		put_page(mfn);
 	return rc;
 }
@@ -374,7 +420,7 @@ static int update_entry(struct domain *d, const struct domain *owner,
 	if (level == 4 && l4_slot_is_hypervisor(index))
 		return -XEN_EPERM;
 	if (preserve_ad)
-		new |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+		new |= old &(_PAGE_ACCESSED | _PAGE_DIRTY);
 	if (owner != d && level != 1)
 		return -XEN_EINVAL;
 	rc = get_entry_refs(d, owner, level, index, new);
