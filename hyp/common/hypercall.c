@@ -72,8 +72,9 @@ static bool fault_preemptible;
 
 bool hypercall_preempt_check(void)
 {
-	return system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS &&
-	       (current->hypercall_regs || fault_preemptible);
+	/* Never at boot (no vCPU yet) or elsewhere outside those two. */
+	return (fault_preemptible || (current && current->hypercall_regs)) &&
+	       system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS;
 }
 
 void fault_preempt_window(bool open)
