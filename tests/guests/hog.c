@@ -20,9 +20,9 @@
  *                tree's L3
  *   op=hookptwr  the same written straight into the L4 (ptwr)
  *   op=unhook    pin it, then unpin it (every entry released)
- *   op=nasty     pin it with a timer upcall due mid-validation, whose
- *                handler does one hostile thing to the partial tree per
- *                round; every frame retyped writable between
+ *   op=nasty     pin (or unpin) it with a timer upcall due mid-way,
+ *                whose handler does one hostile thing to the partly
+ *                validated (or released) tree per round; every frame retyped writable between
  *                rounds, all given back at the end
  * It prints `INFO hog op=<op> calling` before the first call; the call is
  * repeated for `secs=N` seconds (at least once), and each round prints
@@ -366,15 +366,14 @@ static long unhook_round(void)
 }
 
 /*
- * op=nasty: one pin of the tree per round, with a timer upcall due 2 ms
- * in, when the pin has been preempted and the tree is partly validated.
- * The handler does the round's hostile thing to the partial tree. What
+ * op=nasty: one pin (or unpin) of the tree per round, with a timer upcall
+ * due 2 ms in, when the call has been preempted and the tree is partly
+ * validated (or released). The handler does the round's hostile thing. What
  * it does cannot depend on how far the validation got, so each action's
  * and the pin's results are checked. Between rounds every frame of the
  * tree must take a writable mapping again (no type left on any).
  */
 static evtchn_port_t nasty_port;
-static unsigned int nasty_action;
 static long nasty_rc;
 static bool nasty_in_pin, nasty_ran;
 
@@ -407,55 +406,72 @@ static long last_l1_poison(bool on)
 
 struct nasty {
 	const char *name;
+	bool dying; /* interrupts an unpin of the pinned tree, not a pin */
 	long action_rc; /* the handler's call */
-	long pin_rc; /* the pin it interrupted */
+	long call_rc; /* the pin or unpin it interrupted */
 };
+
+enum { GIVE_BACK_PARTIAL = 2, GIVE_BACK_DYING = 3 }; /* tree pages: L2s */
 
 static const struct nasty nasties[] = {
-	{ "unpin_partial", -XEN_EINVAL, 0 },
-	{ "pin_as_l3", -XEN_EINVAL, 0 },
-	{ "write_partial_l4", -XEN_EINVAL, 0 },
-	{ "map_partial_writable", -XEN_EINVAL, 0 },
-	{ "pin_partial_l3", 0, 0 },
-	{ "pin_partial_l4", 0, -XEN_EINVAL }, /* it finished: pinned twice */
-	{ "hook_partial_l3", 0, 0 },
-	{ "baseptr_partial_l4", 0, 0 },
-	{ "poison_later_l1", 0, -XEN_EINVAL }, /* maps the partial L4 */
-	{ "give_back_partial_l2", 1, -XEN_EINVAL },
+	{ "unpin_partial", false, -XEN_EINVAL, 0 },
+	{ "pin_as_l3", false, -XEN_EINVAL, 0 },
+	{ "write_partial_l4", false, -XEN_EINVAL, 0 },
+	{ "map_partial_writable", false, -XEN_EINVAL, 0 },
+	{ "pin_partial_l3", false, 0, 0 },
+	{ "pin_partial_l4", false, 0, -XEN_EINVAL }, /* pinned twice */
+	{ "hook_partial_l3", false, 0, 0 },
+	{ "baseptr_partial_l4", false, 0, 0 },
+	{ "poison_later_l1", false, 0, -XEN_EINVAL }, /* maps the L4 */
+	{ "pin_dying_l4", true, 0, 0 },
+	{ "map_dying_writable", true, -XEN_EINVAL, 0 },
+	{ "write_dying_l3", true, 0, 0 },
+	{ "hook_dying_l3", true, 0, 0 },
+	{ "give_back_dying_l2", true, 1, 0 },
+	{ "give_back_partial_l2", false, 1, -XEN_EINVAL },
 };
 
-static long nasty_act(unsigned int a)
+static long nasty_act(const char *name)
 {
 	unsigned long own = virt_to_mfn(current_l4);
 	long rc;
 
-	switch (a) {
-	case 0:
+	if (!strcmp(name, "unpin_partial"))
 		return mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
-	case 1:
+	if (!strcmp(name, "pin_as_l3"))
 		return mmuext_one(MMUEXT_PIN_L3_TABLE, tree_l4);
-	case 2:
+	if (!strcmp(name, "write_partial_l4"))
 		return mmu_update_one(tree_l4 << PAGE_SHIFT, 0);
-	case 3:
+	if (!strcmp(name, "write_dying_l3")) /* released first: a plain write */
+		return mmu_update_one(tree_mfn(1) << PAGE_SHIFT,
+				      tree_page(1)[0]);
+	if (!strcmp(name, "map_partial_writable"))
 		return hyp_update_va_mapping((unsigned long)tree_page(0),
 					     tree_entry(0, PTE_FLAGS),
 					     UVMF_INVLPG);
-	case 4:
+	if (!strcmp(name, "map_dying_writable"))
+		return hyp_update_va_mapping((unsigned long)tree_page(1),
+					     tree_entry(1, PTE_FLAGS),
+					     UVMF_INVLPG);
+	if (!strcmp(name, "pin_partial_l3"))
 		return mmuext_one(MMUEXT_PIN_L3_TABLE, tree_mfn(1));
-	case 5:
+	if (!strcmp(name, "pin_partial_l4") || !strcmp(name, "pin_dying_l4"))
 		return mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
-	case 6:
+	if (!strcmp(name, "hook_partial_l3") || !strcmp(name, "hook_dying_l3"))
 		return mmu_update_one(virt_to_machine(&current_l4[hook_slot]),
 				      hook_entry());
-	case 7:
+	if (!strcmp(name, "baseptr_partial_l4")) {
 		rc = mmuext_one(MMUEXT_NEW_BASEPTR, tree_l4);
 		return rc ? rc : mmuext_one(MMUEXT_NEW_BASEPTR, own);
-	case 8:
-		return last_l1_poison(true);
-	default:
-		return give_back(tree_mfn(2));
 	}
+	if (!strcmp(name, "poison_later_l1"))
+		return last_l1_poison(true);
+	if (!strcmp(name, "give_back_dying_l2"))
+		return give_back(tree_mfn(GIVE_BACK_DYING));
+	return give_back(tree_mfn(GIVE_BACK_PARTIAL));
 }
+
+static const struct nasty *nasty_now;
 
 static void on_nasty_timer(evtchn_port_t port, void *data)
 {
@@ -463,18 +479,37 @@ static void on_nasty_timer(evtchn_port_t port, void *data)
 	if (!nasty_in_pin || nasty_ran)
 		return;
 	nasty_ran = true;
-	nasty_rc = nasty_act(nasty_action);
+	nasty_rc = nasty_act(nasty_now->name);
+}
+
+static bool given_back[GIVE_BACK_DYING + 1];
+
+/* L2 x given back: out of the L3, and no L1 entry maps it (plain
+ * writes: between rounds no tree page is a table). */
+static void tree_forget(unsigned long x)
+{
+	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
+	unsigned long nl2 = (n - 2 + PT_ENTRIES) / (PT_ENTRIES + 1);
+	unsigned long l1 = 2 + nl2;
+
+	bad += mmu_update_one(virt_to_machine(&tree_page(1)[x - 2]), 0) != 0;
+	for (unsigned long g = x; g < (n - l1) * PT_ENTRIES; g += n)
+		bad += mmu_update_one(
+			       virt_to_machine(&tree_page(
+				       l1 + g / PT_ENTRIES)[g % PT_ENTRIES]),
+			       0) != 0;
+	CHECK_EQ("hog_nasty_tree_forget", bad, 0);
 }
 
 /* Every tree frame (but those given back) writable, then read-only. */
-static void nasty_check_untyped(unsigned long skip)
+static void nasty_check_untyped(void)
 {
 	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
 
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long va = (unsigned long)tree_page(i);
 
-		if (i == skip)
+		if (i < ARRAY_SIZE(given_back) && given_back[i])
 			continue;
 		bad += hyp_update_va_mapping(va, tree_entry(i, PTE_FLAGS),
 					     UVMF_INVLPG) != 0;
@@ -506,27 +541,38 @@ static long nasty_round(void)
 	for (unsigned int a = 0; a < ARRAY_SIZE(nasties); a++) {
 		const struct nasty *x = &nasties[a];
 
-		nasty_action = a;
+		if (x->dying)
+			CHECK_EQ("hog_nasty_pin",
+				 mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4), 0);
+		nasty_now = x;
 		nasty_ran = false;
 		nasty_in_pin = true;
 		hyp_set_timer_op(system_time_ns() + 2000000);
-		rc = mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
+		rc = mmuext_one(x->dying ? MMUEXT_UNPIN_TABLE :
+					   MMUEXT_PIN_L4_TABLE,
+				tree_l4);
 		nasty_in_pin = false;
-		info("hog nasty %s ran=%d action_rc=%ld pin_rc=%ld", x->name,
+		info("hog nasty %s ran=%d action_rc=%ld call_rc=%ld", x->name,
 		     nasty_ran, nasty_rc, rc);
-		CHECK("hog_nasty_upcall_mid_pin", nasty_ran, "%s", x->name);
+		CHECK("hog_nasty_upcall_mid_call", nasty_ran, "%s", x->name);
 		CHECK("hog_nasty_action_rc", nasty_rc == x->action_rc,
 		      "%s: %ld", x->name, nasty_rc);
-		CHECK("hog_nasty_pin_rc", rc == x->pin_rc, "%s: %ld", x->name,
+		CHECK("hog_nasty_call_rc", rc == x->call_rc, "%s: %ld", x->name,
 		      rc);
 		/* Undo what the round left: pins, the hook, the poison. */
 		mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
 		mmuext_one(MMUEXT_UNPIN_TABLE, tree_mfn(1));
 		mmu_update_one(virt_to_machine(&current_l4[hook_slot]), 0);
-		if (a == 8)
+		if (!strcmp(x->name, "poison_later_l1"))
 			CHECK_EQ("hog_nasty_unpoison", last_l1_poison(false),
 				 0);
-		nasty_check_untyped(a == ARRAY_SIZE(nasties) - 1 ? 2 : n);
+		if (!strcmp(x->name, "give_back_dying_l2")) {
+			given_back[GIVE_BACK_DYING] = true;
+			tree_forget(GIVE_BACK_DYING);
+		}
+		if (!strcmp(x->name, "give_back_partial_l2"))
+			given_back[GIVE_BACK_PARTIAL] = true;
+		nasty_check_untyped();
 	}
 	/* Give back every frame of the tree still ours, unmapped first so
 	 * that each is freed (ours was its last use). */
@@ -534,7 +580,7 @@ static long nasty_round(void)
 	for (unsigned long i = 0; i < n; i++) {
 		uint64_t mfn = tree_mfn(i);
 
-		if (i == 2)
+		if (i < ARRAY_SIZE(given_back) && given_back[i])
 			continue;
 		hyp_update_va_mapping((unsigned long)tree_page(i), 0,
 				      UVMF_INVLPG);

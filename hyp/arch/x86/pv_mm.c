@@ -305,13 +305,61 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 	return 0;
 }
 
+/*
+ * Its last type reference went (or, partial, it was given back): its
+ * entries below upto are released by pv_pt_drain(), a few at a time.
+ */
+static void pt_die(uint64_t mfn, uint32_t type, unsigned int upto)
+{
+	struct frame *f = mfn_frame(mfn);
+	struct domain *o = domain_lookup(f->owner);
+
+	BUG_ON(!o);
+	f->type_info = type | PGT_DYING | 1;
+	f->pt_next = upto;
+	f->pt_link = o->pt_dying;
+	o->pt_dying = (uint32_t)mfn + 1;
+}
+
+int pv_pt_drain(struct domain *d)
+{
+	bool progress = false;
+
+	while (d->pt_dying) {
+		uint64_t mfn = d->pt_dying - 1;
+		struct frame *f = mfn_frame(mfn);
+
+		if (progress && hypercall_preempt_check())
+			return -XEN_ERESTART;
+		progress = true;
+		if (f->pt_next) {
+			/* A child whose last reference this was goes on top. */
+			f->pt_next--;
+			put_entry_refs(level_of(f->type_info & PGT_TYPE_MASK),
+				       f->pt_next, map_frame(mfn)[f->pt_next]);
+			continue;
+		}
+		d->pt_dying = f->pt_link;
+		f->type_info = 0;
+		put_page(mfn);
+	}
+	return 0;
+}
+
 int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 {
 	struct frame *f = mfn_frame(mfn);
-	uint32_t count = f->type_info & PGT_COUNT_MASK;
+	uint32_t count;
 	int rc;
 
-	if (count && !(f->type_info & PGT_PARTIAL)) {
+	/* Wanted as a table again while released: finish that first. */
+	if ((f->type_info & PGT_DYING) && level_of(type) > 1) {
+		rc = pv_pt_drain(d);
+		if (rc)
+			return rc;
+	}
+	count = f->type_info & PGT_COUNT_MASK;
+	if (count && !(f->type_info & (PGT_PARTIAL | PGT_DYING))) {
 		if ((f->type_info & PGT_TYPE_MASK) != type)
 			return -XEN_EINVAL;
 		if (count == PGT_COUNT_MASK)
@@ -323,7 +371,7 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 		/* Partial: go on where it stopped, its type reference ours
 		 * if it completes. Nothing could map it writable meanwhile,
 		 * so the flush made when it took this type still holds. */
-		if ((f->type_info & PGT_TYPE_MASK) != type)
+		if ((f->type_info & (PGT_TYPE_MASK | PGT_DYING)) != type)
 			return -XEN_EINVAL;
 	} else {
 		/*
@@ -348,36 +396,50 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 	return rc;
 }
 
-void put_page_type(uint64_t mfn)
+/* Drop a type reference; true if the drain took the general one too. */
+static bool put_type(uint64_t mfn)
 {
 	struct frame *f = mfn_frame(mfn);
 	uint32_t type = f->type_info & PGT_TYPE_MASK;
+	bool valid = f->type_info & PGT_VALIDATED;
 
-	/* Nobody but the partial state itself holds a partial frame. */
+	/* Nobody but the state itself holds a partial or dying frame. */
 	BUG_ON(!(f->type_info & PGT_COUNT_MASK) ||
-	       (f->type_info & PGT_PARTIAL));
+	       (f->type_info & (PGT_PARTIAL | PGT_DYING)));
 #ifdef CONFIG_DEBUG
 	/* Not below one reference per pointer the hypervisor keeps. */
 	BUG_ON((f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
 #endif
-	if ((f->type_info & PGT_COUNT_MASK) == 1) {
-		if (level_of(type) && (f->type_info & PGT_VALIDATED))
-			devalidate(mfn, level_of(type), PT_ENTRIES);
-		f->type_info = 0;
-		return;
+	if ((f->type_info & PGT_COUNT_MASK) > 1) {
+		f->type_info--;
+		return false;
 	}
-	f->type_info--;
+	/* An L1 goes at once (512 entries); a bigger table bit by bit. */
+	if (level_of(type) > 1 && valid) {
+		pt_die(mfn, type, PT_ENTRIES);
+		return true;
+	}
+	if (valid)
+		devalidate(mfn, 1, PT_ENTRIES);
+	f->type_info = 0;
+	return false;
+}
+
+void put_page_type(uint64_t mfn)
+{
+	/* Page tables go through put_page_and_type. */
+	bool kept = put_type(mfn);
+
+	BUG_ON(kept);
 }
 
 void pv_drop_partial(uint64_t mfn)
 {
 	struct frame *f = mfn_frame(mfn);
 
-	if (!(f->type_info & PGT_PARTIAL))
-		return;
-	devalidate(mfn, level_of(f->type_info & PGT_TYPE_MASK), f->pt_next);
-	f->type_info = 0;
-	put_page(mfn);
+	/* Its general reference becomes the drain's. */
+	if (f->type_info & PGT_PARTIAL)
+		pt_die(mfn, f->type_info & PGT_TYPE_MASK, f->pt_next);
 }
 
 /*
@@ -401,8 +463,8 @@ int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 
 void put_page_and_type(uint64_t mfn)
 {
-	put_page_type(mfn);
-	put_page(mfn);
+	if (!put_type(mfn))
+		put_page(mfn);
 }
 
 static int update_entry(struct domain *d, const struct domain *owner,

@@ -41,15 +41,19 @@ static uint32_t done_so_far(uint64_t count, uint64_t done)
 
 /*
  * After element i of n: stop and continue later? Yes when it was
- * preempted (-XEN_ERESTART: it goes again) or the budget is spent (from
- * the next one); *ret is then the call's result.
+ * preempted (-XEN_ERESTART: it goes again), or releasing the tables it
+ * dropped or the budget is spent (from the next one, which may be past
+ * the last: the continuation then only finishes the release); *ret is
+ * then the call's result.
  */
 static bool batch_preempted(unsigned long nr, uint64_t base, size_t size,
 			    uint32_t i, uint32_t n, uint64_t done,
 			    uint32_t before, long *ret)
 {
 	if (*ret != -XEN_ERESTART) {
-		if (*ret || i + 1 >= n || !hypercall_preempt_check())
+		/* The tables it released go first, before the call ends. */
+		if (*ret || (pv_pt_drain(current->domain) != -XEN_ERESTART &&
+			     (i + 1 >= n || !hypercall_preempt_check())))
 			return false;
 		i++;
 	}
@@ -125,6 +129,9 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 	long rc;
 
 	(void)a5;
+	if (pv_pt_drain(d) == -XEN_ERESTART)
+		return hypercall_continue(__HYPERVISOR_mmu_update, reqs, count,
+					  done);
 	rc = foreign_owner(d, foreigndom, &owner);
 	if (rc)
 		return rc;
@@ -384,6 +391,9 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 	long rc;
 
 	(void)a5;
+	if (pv_pt_drain(v->domain) == -XEN_ERESTART)
+		return hypercall_continue(__HYPERVISOR_mmuext_op, ops, count,
+					  done);
 	rc = foreign_owner(v->domain, foreigndom, &owner);
 	if (rc)
 		return rc;

@@ -243,19 +243,23 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr,
 	mask = a.size == 8 ? ~0UL : ((1UL << (a.size * 8)) - 1) << shift;
 	operand = (old & mask) >> shift;
 	/* The registers change only once the write is done: a validation
-	 * preempted leaves them and rip as they were. */
-	if (apply(&a, &after, operand, &result)) {
+	 * preempted leaves them and rip as they were. Tables released
+	 * before are finished first; those it releases, as far as the
+	 * budget goes (the rest by the next write or mmu hypercall). */
+	fault_preempt_window(true);
+	rc = pv_pt_drain(d);
+	if (!rc && apply(&a, &after, operand, &result)) {
 		result = (old & ~mask) | ((result << shift) & mask);
 		/* Like a native PTE write: the guest flushes what it needs
 		 * (as with mmu_update, the TLB clock covers isolation). */
-		if (result != old) {
-			fault_preempt_window(true);
+		if (result != old)
 			rc = pv_update_entry(d, mfn,
 					     (addr & (PAGE_SIZE - 1)) / 8,
 					     result, false);
-			fault_preempt_window(false);
-		}
+		if (!rc)
+			pv_pt_drain(d);
 	}
+	fault_preempt_window(false);
 	if (rc == -XEN_ERESTART) {
 		/* The guest re-faults on the same write and goes on, once
 		 * its events and other vCPUs have had their turn. */

@@ -32,10 +32,11 @@ struct frame {
 		struct {
 			uint32_t next, prev;
 		};
-		/* Allocated, a partly validated page table (PGT_PARTIAL):
-		 * its entries below pt_next hold their references. */
+		/* Allocated, a page table partly validated (PGT_PARTIAL)
+		 * or released (PGT_DYING): its entries below pt_next hold
+		 * their references; pt_link is the next dying one. */
 		struct {
-			uint32_t pt_next, pt_unused;
+			uint32_t pt_next, pt_link;
 		};
 	};
 	uint32_t count_info; /* general reference count and flags (PV MMU) */

@@ -35,7 +35,13 @@
  * both its own (docs/security.md).
  */
 #define PGT_PARTIAL (1u << 26)
-#define PGT_COUNT_MASK ((1u << 26) - 1)
+/*
+ * Its last type reference went: it is no page table any more, and its
+ * entries are released (from pt_next down) by pv_pt_drain(), not in one
+ * step. Type count 1 and one general reference are the drain's.
+ */
+#define PGT_DYING (1u << 25)
+#define PGT_COUNT_MASK ((1u << 25) - 1)
 
 /* count_info */
 #define PGC_ALLOCATED (1u << 31) /* the owner's reference is held */
@@ -76,6 +82,12 @@ int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type);
 void put_page_and_type(uint64_t mfn);
 /* A frame given back: end a partial validation, release what it holds. */
 void pv_drop_partial(uint64_t mfn);
+/*
+ * Release d's dying page tables. 0 once none is left, or -XEN_ERESTART
+ * past the hypercall's budget (after some progress): the caller goes on
+ * later (mmu_update, mmuext_op, a ptwr write re-faulting).
+ */
+int pv_pt_drain(struct domain *d);
 
 /* Give a freshly allocated frame to d (owner, allocation reference). */
 void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
