@@ -36,6 +36,7 @@
 #include <libpv/string.h>
 #include <libpv/test.h>
 #include <libpv/time.h>
+#include <libpv/traps.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
 #include <xen/vcpu.h>
@@ -418,6 +419,7 @@ static const struct nasty nasties[] = {
 	{ "pin_as_l3", false, -XEN_EINVAL, 0 },
 	{ "write_partial_l4", false, -XEN_EINVAL, 0 },
 	{ "map_partial_writable", false, -XEN_EINVAL, 0 },
+	{ "ptwr_partial_l4", false, 1, 0 }, /* no table yet: the #PF is ours */
 	{ "pin_partial_l3", false, 0, 0 },
 	{ "pin_partial_l4", false, 0, -XEN_EINVAL }, /* pinned twice */
 	{ "hook_partial_l3", false, 0, 0 },
@@ -426,10 +428,24 @@ static const struct nasty nasties[] = {
 	{ "pin_dying_l4", true, 0, 0 },
 	{ "map_dying_writable", true, -XEN_EINVAL, 0 },
 	{ "write_dying_l3", true, 0, 0 },
+	{ "ptwr_dying_l4", true, 1, 0 },
 	{ "hook_dying_l3", true, 0, 0 },
 	{ "give_back_dying_l2", true, 1, 0 },
 	{ "give_back_partial_l2", false, 1, -XEN_EINVAL },
 };
+
+/* Write the tree's L4 entry as it is, straight: 1 if that faulted. */
+static long ptwr_l4(void)
+{
+	unsigned long before = last_trap.count;
+	pte_t *e = &tree_page(0)[hook_slot];
+
+	asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE(1b, 2b)
+		     :
+		     : "r"(e), "r"(*e)
+		     : "memory");
+	return last_trap.count != before && last_trap.vector == TRAP_pf;
+}
 
 static long nasty_act(const char *name)
 {
@@ -464,6 +480,8 @@ static long nasty_act(const char *name)
 		rc = mmuext_one(MMUEXT_NEW_BASEPTR, tree_l4);
 		return rc ? rc : mmuext_one(MMUEXT_NEW_BASEPTR, own);
 	}
+	if (!strcmp(name, "ptwr_partial_l4") || !strcmp(name, "ptwr_dying_l4"))
+		return ptwr_l4();
 	if (!strcmp(name, "poison_later_l1"))
 		return last_l1_poison(true);
 	if (!strcmp(name, "give_back_dying_l2"))
@@ -524,6 +542,10 @@ static void nasty_check_untyped(void)
 static void nasty_setup(void)
 {
 	hook_setup();
+	CHECK_EQ("hog_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
 	CHECK_EQ("stop_periodic_timer",
 		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
 	CHECK_EQ("bind_virq_timer",
