@@ -27,16 +27,16 @@
 uint64_t *m2p;
 
 /* Bits a guest may set in an entry, by level; the rest is refused. */
-#define L1_ALLOWED                                                             \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |       \
-	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) | _PAGE_NX | \
-	 PTE_ADDR_MASK)
+#define L1_ALLOWED                                                           \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
+	 _PAGE_NX | PTE_ADDR_MASK)
 /* Upper levels: no PSE (superpages); dirty and global are ignored there
  * by the CPU, and Linux sets dirty in its table entries. */
-#define LN_ALLOWED                                                             \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |       \
-	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) | _PAGE_NX | \
-	 PTE_ADDR_MASK)
+#define LN_ALLOWED                                                           \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |     \
+	 _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | (7UL << 9) |          \
+	 _PAGE_NX | PTE_ADDR_MASK)
 
 bool mfn_valid(uint64_t mfn)
 {
@@ -289,12 +289,11 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 		if (rc) {
 			uint64_t to = (t[i] & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
-			pr_debug(
-				"d%u: L%d table %#lx entry %u (%#lx) refused (%d; target count %#x type %#x)\n",
-				d->domid, level, (unsigned long)mfn, i,
-				(unsigned long)t[i], rc,
-				mfn_valid(to) ? mfn_frame(to)->count_info : 0,
-				mfn_valid(to) ? mfn_frame(to)->type_info : 0);
+			pr_debug("d%u: L%d table %#lx entry %u (%#lx) refused (%d; target count %#x type %#x)\n",
+				 d->domid, level, (unsigned long)mfn, i,
+				 (unsigned long)t[i], rc,
+				 mfn_valid(to) ? mfn_frame(to)->count_info : 0,
+				 mfn_valid(to) ? mfn_frame(to)->type_info : 0);
 			devalidate(mfn, level, i);
 			return rc;
 		}
@@ -482,7 +481,7 @@ static int update_entry(struct domain *d, const struct domain *owner,
 	if (level == 4 && l4_slot_is_hypervisor(index))
 		return -XEN_EPERM;
 	if (preserve_ad)
-		new |= old &(_PAGE_ACCESSED | _PAGE_DIRTY);
+		new |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
 	if (owner != d && level != 1)
 		return -XEN_EINVAL;
 	rc = get_entry_refs(d, owner, level, index, new);

@@ -190,8 +190,8 @@ long pv_find_l1(struct vcpu *v, uint64_t va, uint64_t *l1_mfn,
 	uint64_t mfn = v->kernel_l4_mfn;
 
 	for (int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9) {
-		pte_t e = ((pte_t *)maddr_to_virt(
-			mfn << PAGE_SHIFT))[pt_index(va, shift)];
+		pte_t e = ((pte_t *)maddr_to_virt(mfn << PAGE_SHIFT))
+			[pt_index(va, shift)];
 
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			return -XEN_EINVAL;
@@ -241,8 +241,9 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags,
 	return rc;
 }
 
-long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
-				      uint64_t domid, uint64_t a5)
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val,
+				      uint64_t flags, uint64_t domid,
+				      uint64_t a5)
 {
 	struct vcpu *v = current;
 	struct domain *owner;
@@ -259,10 +260,9 @@ long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
 	rc = pv_find_l1(v, va, &l1_mfn, &index);
 	if (!rc)
 		rc = owner == v->domain ?
-			     pv_update_entry(v->domain, l1_mfn, index, val,
-					     false) :
-			     pv_update_l1_foreign(v->domain, owner, l1_mfn,
-						  index, val);
+			     pv_update_entry(v->domain, l1_mfn, index, val, false) :
+			     pv_update_l1_foreign(v->domain, owner, l1_mfn, index,
+						  val);
 	if (!rc)
 		rc = flush_by_flags(va, flags);
 	return rc;

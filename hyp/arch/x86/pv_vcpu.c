@@ -73,8 +73,8 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 	v->kernel_ss = c->kernel_ss | 3;
 	v->kernel_sp = c->kernel_sp;
 	v->fs_base = is_canonical(c->fs_base) ? c->fs_base : 0;
-	v->gs_base_kernel =
-		is_canonical(c->gs_base_kernel) ? c->gs_base_kernel : 0;
+	v->gs_base_kernel = is_canonical(c->gs_base_kernel) ? c->gs_base_kernel :
+							     0;
 	v->gs_base_user = is_canonical(c->gs_base_user) ? c->gs_base_user : 0;
 	v->initialised = true;
 	/* Its GDT goes through set_gdt's checks, run on its behalf. */
