@@ -19,6 +19,8 @@
  *   op=hookmmu   mmu_update of a free slot of the hog's own L4 to the
  *                tree's L3
  *   op=hookptwr  the same written straight into the L4 (ptwr)
+ *   op=hookmulti the pin and an mmu_update hooking the tree's L3 into
+ *                the hog's L4, as two elements of one multicall
  *   op=unhook    pin it, then unpin it (every entry released)
  *   op=nasty     pin (or unpin) it with a timer upcall due mid-way,
  *                whose handler does one hostile thing to the partly
@@ -350,6 +352,26 @@ static long hookptwr_round(void)
 	       (hook_entry() & PTE_ADDR_MASK);
 }
 
+static long hookmulti_round(void)
+{
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE,
+				 .arg1.mfn = tree_l4 };
+	struct mmu_update hook = {
+		.ptr = virt_to_machine(&current_l4[hook_slot]),
+		.val = hook_entry(),
+	};
+	struct multicall_entry mc[2] = {
+		{ .op = __HYPERVISOR_mmuext_op,
+		  .args = { (unsigned long)&pin, 1, 0, DOMID_SELF } },
+		{ .op = __HYPERVISOR_mmu_update,
+		  .args = { (unsigned long)&hook, 1, 0, DOMID_SELF } },
+	};
+
+	CHECK_EQ("hog_hookmulti", hyp_multicall(mc, 2), 0);
+	CHECK_EQ("hog_hookmulti_pin", mc[0].result, 0);
+	return (long)mc[1].result;
+}
+
 static void unhook_setup(void)
 {
 	uint64_t t;
@@ -628,6 +650,7 @@ static const struct attack attacks[] = {
 	{ "op=hookbase", hook_setup, hookbase_round, 0 },
 	{ "op=hookmmu", hook_setup, hookmmu_round, 0 },
 	{ "op=hookptwr", hook_setup, hookptwr_round, 0 },
+	{ "op=hookmulti", hook_setup, hookmulti_round, 0 },
 	{ "op=unhook", unhook_setup, unhook_round, 0 },
 	{ "op=nasty", nasty_setup, nasty_round, 0 },
 };
