@@ -11,6 +11,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <asm/cpu.h>
+#include <asm/pv_mm.h>
 #include <asm/time.h>
 #include <lamina/sched.h>
 #include <xen/errno.h>
@@ -112,6 +113,11 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 	long rc;
 
 	hypercall_start_ns = system_time_ns();
+	/* Page tables an earlier call or write released are finished
+	 * first: no call runs beside them (pv_mm.c). */
+	if (pv_pt_drain(current->domain) == -XEN_ERESTART)
+		return hypercall_continue(regs->rax, regs->rdi, regs->rsi,
+					  regs->rdx);
 	rc = hypercall_call(regs->rax, args);
 
 #ifdef CONFIG_DEBUG

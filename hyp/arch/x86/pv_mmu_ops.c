@@ -129,9 +129,6 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 	long rc;
 
 	(void)a5;
-	if (pv_pt_drain(d) == -XEN_ERESTART)
-		return hypercall_continue(__HYPERVISOR_mmu_update, reqs, count,
-					  done);
 	rc = foreign_owner(d, foreigndom, &owner);
 	if (rc)
 		return rc;
@@ -391,9 +388,6 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 	long rc;
 
 	(void)a5;
-	if (pv_pt_drain(v->domain) == -XEN_ERESTART)
-		return hypercall_continue(__HYPERVISOR_mmuext_op, ops, count,
-					  done);
 	rc = foreign_owner(v->domain, foreigndom, &owner);
 	if (rc)
 		return rc;
