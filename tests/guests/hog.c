@@ -516,9 +516,17 @@ static const struct nasty *nasty_now;
 
 static void on_nasty_timer(evtchn_port_t port, void *data)
 {
+	uint64_t stub = (uint64_t)hypercall_page + 32 * __HYPERVISOR_mmuext_op;
+
 	(void)port, (void)data;
 	if (!nasty_in_pin || nasty_ran)
 		return;
+	/* Only once the call has begun (a busy host can deliver the timer
+	 * before it): the upcall then interrupts its continuation. */
+	if (upcall_rip - stub >= 32) {
+		hyp_set_timer_op(system_time_ns() + 1000000);
+		return;
+	}
 	nasty_ran = true;
 	nasty_rc = nasty_act(nasty_now->name);
 }
