@@ -16,6 +16,7 @@
 
 volatile struct trap_record last_trap;
 volatile uint64_t failsafe_selectors[4];
+volatile uint64_t upcall_rip;
 static trap_hook_t hooks[NR_HOOKS];
 
 struct extable_entry {
@@ -63,6 +64,7 @@ static bool apply_fixup(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector == VEC_UPCALL) {
+		upcall_rip = f->rip;
 		event_upcall();
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <lamina/options.h>
 #include <lamina/printk.h>
 #include <asm/cpu.h>
+#include <asm/pv_mm.h>
 #include <asm/time.h>
 #include <lamina/sched.h>
 #include <xen/errno.h>
@@ -68,11 +69,19 @@ long hypercall_call(unsigned long nr, const uint64_t a[5])
 #define PREEMPT_BUDGET_NS 1000000
 
 static uint64_t hypercall_start_ns;
+static bool fault_preemptible;
 
 bool hypercall_preempt_check(void)
 {
-	return system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS &&
-	       current->hypercall_regs;
+	/* Never at boot (no vCPU yet) or elsewhere outside those two. */
+	return (fault_preemptible || (current && current->hypercall_regs)) &&
+	       system_time_ns() - hypercall_start_ns > PREEMPT_BUDGET_NS;
+}
+
+void fault_preempt_window(bool open)
+{
+	hypercall_start_ns = system_time_ns();
+	fault_preemptible = open;
 }
 
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -104,6 +113,11 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 	long rc;
 
 	hypercall_start_ns = system_time_ns();
+	/* Page tables an earlier call or write released are finished
+	 * first: no call runs beside them (pv_mm.c). */
+	if (pv_pt_drain(current->domain) == -XEN_ERESTART)
+		return hypercall_continue(regs->rax, regs->rdi, regs->rsi,
+					  regs->rdx);
 	rc = hypercall_call(regs->rax, args);
 
 #ifdef CONFIG_DEBUG

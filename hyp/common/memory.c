@@ -52,6 +52,8 @@ static int release_frame(struct domain *d, uint64_t mfn)
 	/* tot_pages drops when the frame is freed: not before its last
 	 * mapping (or device mapping) goes. */
 	f->count_info = (f->count_info & ~PGC_ALLOCATED) | PGC_RELEASED;
+	/* Nothing can go on with it now: its partial validation ends. */
+	pv_drop_partial(mfn);
 	m2p[mfn] = ~0UL;
 	put_page(mfn); /* the allocation reference */
 	put_page(mfn); /* ours; frees it unless mapped somewhere */

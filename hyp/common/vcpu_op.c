@@ -77,8 +77,15 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4,
 	if (vcpuid >= MAX_VIRT_CPUS || !(v = d->vcpu[vcpuid]))
 		return -XEN_ENOENT;
 	switch (cmd) {
-	case VCPUOP_initialise:
-		return pv_vcpu_initialise(v, arg);
+	case VCPUOP_initialise: {
+		long rc = pv_vcpu_initialise(v, arg);
+
+		/* Its page tables' validation was preempted: again. */
+		return rc == -XEN_ERESTART ?
+			       hypercall_continue(__HYPERVISOR_vcpu_op, cmd,
+						  vcpuid, arg) :
+			       rc;
+	}
 	case VCPUOP_up:
 		if (!v->initialised)
 			return -XEN_EINVAL;

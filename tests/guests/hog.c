@@ -16,10 +16,24 @@
  *   op=mmu_update   MMU_MACHPHYS_UPDATEs, count 2^31-1, until the array ends
  *   op=pin       MMUEXT_PIN_L4_TABLE (then unpin) of a page-table tree
  *                made of all that memory: every L1 entry is validated
+ * and, on a tree whose L4 also maps the hog itself, each once:
+ *   op=hookpin   MMUEXT_PIN_L4_TABLE of the tree's L4
+ *   op=hookbase  MMUEXT_NEW_BASEPTR to it (then pin it, switch back)
+ *   op=hookmmu   mmu_update of a free slot of the hog's own L4 to the
+ *                tree's L3
+ *   op=hookptwr  the same written straight into the L4 (ptwr)
+ *   op=hookmulti the pin and an mmu_update hooking the tree's L3 into
+ *                the hog's L4, as two elements of one multicall
+ *   op=unhook    pin it, then unpin it (every entry released)
+ *   op=nasty     pin (or unpin) it with a timer upcall due mid-way,
+ *                whose handler does one hostile thing to the partly
+ *                validated (or released) tree per round; every frame retyped writable between
+ *                rounds, all given back at the end
  * It prints `INFO hog op=<op> calling` before the first call; the call is
  * repeated for `secs=N` seconds (at least once), and each round prints
  * `INFO hog op=<op> round=<n> rc=<rc> us=<time the call took>`.
  */
+#include <libpv/event.h>
 #include <libpv/grant.h>
 #include <libpv/hypercall.h>
 #include <libpv/libpv.h>
@@ -27,9 +41,11 @@
 #include <libpv/string.h>
 #include <libpv/test.h>
 #include <libpv/time.h>
+#include <libpv/traps.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
 #include <xen/version.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 #define CONSOLE_BYTES (4UL << 20)
@@ -195,6 +211,11 @@ static uint64_t tree_entry(unsigned long i, uint64_t flags)
 	return ((uint64_t)virt_to_mfn(tree_page(i)) << PAGE_SHIFT) | flags;
 }
 
+static unsigned int hook_slot; /* a slot of our own L4 we do not use */
+
+/* The tree's L4 maps us too (our L4's entries), the tree in hook_slot. */
+static bool tree_with_kernel;
+
 static void pin_setup(void)
 {
 	unsigned long n = region_bytes / PAGE_SIZE;
@@ -206,7 +227,12 @@ static void pin_setup(void)
 	if (nl2 > PT_ENTRIES)
 		test_fatal("hog: region too large for one L3");
 	memset(region, 0, 2 * PAGE_SIZE);
-	tree_page(0)[0] = tree_entry(1, PTE_FLAGS | _PAGE_USER);
+	for (unsigned int i = 0; tree_with_kernel && i < PT_ENTRIES; i++)
+		if (i < 256 || i > 271) /* not the hypervisor's */
+			tree_page(0)[i] = current_l4[i];
+	while (tree_with_kernel && (current_l4[hook_slot] & _PAGE_PRESENT))
+		hook_slot++;
+	tree_page(0)[hook_slot] = tree_entry(1, PTE_FLAGS | _PAGE_USER);
 	for (unsigned long k = 0; k < nl2; k++)
 		tree_page(1)[k] = tree_entry(2 + k, PTE_FLAGS | _PAGE_USER);
 	for (unsigned long i = 0; i < nl2 * PT_ENTRIES; i++)
@@ -336,6 +362,346 @@ static long mmu_round(void)
 	return rc;
 }
 
+static void hook_setup(void)
+{
+	tree_with_kernel = true;
+	hook_slot = 1;
+	pin_setup();
+}
+
+static long hookpin_round(void)
+{
+	CHECK_EQ("hog_hookpin", mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4), 0);
+	/* Validated and pinned: a second pin is refused. */
+	return mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
+}
+
+static long hookbase_round(void)
+{
+	unsigned long own = virt_to_mfn(current_l4);
+
+	CHECK_EQ("hog_hookbase", mmuext_one(MMUEXT_NEW_BASEPTR, tree_l4), 0);
+	CHECK_EQ("hog_hookbase_pin", mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4),
+		 0);
+	return mmuext_one(MMUEXT_NEW_BASEPTR, own);
+}
+
+static uint64_t hook_entry(void)
+{
+	return tree_entry(1, PTE_FLAGS | _PAGE_USER);
+}
+
+static long hookmmu_round(void)
+{
+	CHECK_EQ("hog_hookmmu",
+		 mmu_update_one(virt_to_machine(&current_l4[hook_slot]),
+				hook_entry()),
+		 0);
+	return (current_l4[hook_slot] & PTE_ADDR_MASK) !=
+	       (hook_entry() & PTE_ADDR_MASK);
+}
+
+static long hookptwr_round(void)
+{
+	CHECK_EQ("hog_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
+	*(volatile pte_t *)&current_l4[hook_slot] = hook_entry();
+	return (current_l4[hook_slot] & PTE_ADDR_MASK) !=
+	       (hook_entry() & PTE_ADDR_MASK);
+}
+
+static long hookmulti_round(void)
+{
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE,
+				 .arg1.mfn = tree_l4 };
+	struct mmu_update hook = {
+		.ptr = virt_to_machine(&current_l4[hook_slot]),
+		.val = hook_entry(),
+	};
+	struct multicall_entry mc[2] = {
+		{ .op = __HYPERVISOR_mmuext_op,
+		  .args = { (unsigned long)&pin, 1, 0, DOMID_SELF } },
+		{ .op = __HYPERVISOR_mmu_update,
+		  .args = { (unsigned long)&hook, 1, 0, DOMID_SELF } },
+	};
+
+	CHECK_EQ("hog_hookmulti", hyp_multicall(mc, 2), 0);
+	CHECK_EQ("hog_hookmulti_pin", mc[0].result, 0);
+	return (long)mc[1].result;
+}
+
+static void unhook_setup(void)
+{
+	uint64_t t;
+
+	hook_setup();
+	t = system_time_ns();
+	CHECK_EQ("hog_unhook_pin", mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4), 0);
+	info("hog pinned us=%lu",
+	     (unsigned long)((system_time_ns() - t) / 1000));
+}
+
+static long unhook_round(void)
+{
+	return mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+}
+
+/*
+ * op=nasty: one pin (or unpin) of the tree per round, with a timer upcall
+ * due 2 ms in, when the call has been preempted and the tree is partly
+ * validated (or released). The handler does the round's hostile thing. What
+ * it does cannot depend on how far the validation got, so each action's
+ * and the pin's results are checked. Between rounds every frame of the
+ * tree must take a writable mapping again (no type left on any).
+ */
+static evtchn_port_t nasty_port;
+static long nasty_rc;
+static bool nasty_in_pin, nasty_ran;
+
+static uint64_t tree_mfn(unsigned long i)
+{
+	return virt_to_mfn(tree_page(i));
+}
+
+static long give_back(uint64_t mfn)
+{
+	struct xen_memory_reservation r = { .nr_extents = 1,
+					    .domid = DOMID_SELF };
+
+	r.extent_start.p = &mfn;
+	return hyp_memory_op(XENMEM_decrease_reservation, &r);
+}
+
+/* The last L1's first entry made to map the L4 writable, or restored. */
+static long last_l1_poison(bool on)
+{
+	pte_t *e = tree_page(region_bytes / PAGE_SIZE - 1);
+	static pte_t was;
+
+	if (on)
+		was = *e;
+	/* Not validated yet: a plain write to a page we may write. */
+	return mmu_update_one(virt_to_machine(e),
+			      on ? tree_entry(0, PTE_FLAGS) : was);
+}
+
+struct nasty {
+	const char *name;
+	bool dying; /* interrupts an unpin of the pinned tree, not a pin */
+	long action_rc; /* the handler's call */
+	long call_rc; /* the pin or unpin it interrupted */
+};
+
+enum { GIVE_BACK_PARTIAL = 2, GIVE_BACK_DYING = 3 }; /* tree pages: L2s */
+
+static const struct nasty nasties[] = {
+	{ "unpin_partial", false, -XEN_EINVAL, 0 },
+	{ "pin_as_l3", false, -XEN_EINVAL, 0 },
+	{ "write_partial_l4", false, -XEN_EINVAL, 0 },
+	{ "map_partial_writable", false, -XEN_EINVAL, 0 },
+	{ "ptwr_partial_l4", false, 1, 0 }, /* no table yet: the #PF is ours */
+	{ "pin_partial_l3", false, 0, 0 },
+	{ "pin_partial_l4", false, 0, -XEN_EINVAL }, /* pinned twice */
+	{ "hook_partial_l3", false, 0, 0 },
+	{ "baseptr_partial_l4", false, 0, 0 },
+	{ "poison_later_l1", false, 0, -XEN_EINVAL }, /* maps the L4 */
+	{ "pin_dying_l4", true, 0, 0 },
+	/* Any hypercall releases the dying tables first. */
+	{ "map_dying_writable", true, 0, 0 },
+	{ "write_dying_l3", true, 0, 0 },
+	{ "ptwr_dying_l4", true, 1, 0 },
+	{ "hook_dying_l3", true, 0, 0 },
+	{ "give_back_dying_l2", true, 1, 0 },
+	{ "give_back_partial_l2", false, 1, -XEN_EINVAL },
+};
+
+/* Write the tree's L4 entry as it is, straight: 1 if that faulted. */
+static long ptwr_l4(void)
+{
+	unsigned long before = last_trap.count;
+	pte_t *e = &tree_page(0)[hook_slot];
+
+	asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE(1b, 2b)
+		     :
+		     : "r"(e), "r"(*e)
+		     : "memory");
+	return last_trap.count != before && last_trap.vector == TRAP_pf;
+}
+
+static long nasty_act(const char *name)
+{
+	unsigned long own = virt_to_mfn(current_l4);
+	long rc;
+
+	if (!strcmp(name, "unpin_partial"))
+		return mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+	if (!strcmp(name, "pin_as_l3"))
+		return mmuext_one(MMUEXT_PIN_L3_TABLE, tree_l4);
+	if (!strcmp(name, "write_partial_l4"))
+		return mmu_update_one(tree_l4 << PAGE_SHIFT, 0);
+	if (!strcmp(name, "write_dying_l3")) /* released first: a plain write */
+		return mmu_update_one(tree_mfn(1) << PAGE_SHIFT,
+				      tree_page(1)[0]);
+	if (!strcmp(name, "map_partial_writable"))
+		return hyp_update_va_mapping((unsigned long)tree_page(0),
+					     tree_entry(0, PTE_FLAGS),
+					     UVMF_INVLPG);
+	if (!strcmp(name, "map_dying_writable"))
+		return hyp_update_va_mapping((unsigned long)tree_page(1),
+					     tree_entry(1, PTE_FLAGS),
+					     UVMF_INVLPG);
+	if (!strcmp(name, "pin_partial_l3"))
+		return mmuext_one(MMUEXT_PIN_L3_TABLE, tree_mfn(1));
+	if (!strcmp(name, "pin_partial_l4") || !strcmp(name, "pin_dying_l4"))
+		return mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
+	if (!strcmp(name, "hook_partial_l3") || !strcmp(name, "hook_dying_l3"))
+		return mmu_update_one(virt_to_machine(&current_l4[hook_slot]),
+				      hook_entry());
+	if (!strcmp(name, "baseptr_partial_l4")) {
+		rc = mmuext_one(MMUEXT_NEW_BASEPTR, tree_l4);
+		return rc ? rc : mmuext_one(MMUEXT_NEW_BASEPTR, own);
+	}
+	if (!strcmp(name, "ptwr_partial_l4") || !strcmp(name, "ptwr_dying_l4"))
+		return ptwr_l4();
+	if (!strcmp(name, "poison_later_l1"))
+		return last_l1_poison(true);
+	if (!strcmp(name, "give_back_dying_l2"))
+		return give_back(tree_mfn(GIVE_BACK_DYING));
+	return give_back(tree_mfn(GIVE_BACK_PARTIAL));
+}
+
+static const struct nasty *nasty_now;
+
+static void on_nasty_timer(evtchn_port_t port, void *data)
+{
+	uint64_t stub = (uint64_t)hypercall_page + 32 * __HYPERVISOR_mmuext_op;
+
+	(void)port, (void)data;
+	if (!nasty_in_pin || nasty_ran)
+		return;
+	/* Only once the call has begun (a busy host can deliver the timer
+	 * before it): the upcall then interrupts its continuation. */
+	if (upcall_rip - stub >= 32) {
+		hyp_set_timer_op(system_time_ns() + 1000000);
+		return;
+	}
+	nasty_ran = true;
+	nasty_rc = nasty_act(nasty_now->name);
+}
+
+static bool given_back[GIVE_BACK_DYING + 1];
+
+/* L2 x given back: out of the L3, and no L1 entry maps it (plain
+ * writes: between rounds no tree page is a table). */
+static void tree_forget(unsigned long x)
+{
+	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
+	unsigned long nl2 = (n - 2 + PT_ENTRIES) / (PT_ENTRIES + 1);
+	unsigned long l1 = 2 + nl2;
+
+	bad += mmu_update_one(virt_to_machine(&tree_page(1)[x - 2]), 0) != 0;
+	for (unsigned long g = x; g < (n - l1) * PT_ENTRIES; g += n)
+		bad += mmu_update_one(
+			       virt_to_machine(&tree_page(
+				       l1 + g / PT_ENTRIES)[g % PT_ENTRIES]),
+			       0) != 0;
+	CHECK_EQ("hog_nasty_tree_forget", bad, 0);
+}
+
+/* Every tree frame (but those given back) writable, then read-only. */
+static void nasty_check_untyped(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
+
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long va = (unsigned long)tree_page(i);
+
+		if (i < ARRAY_SIZE(given_back) && given_back[i])
+			continue;
+		bad += hyp_update_va_mapping(va, tree_entry(i, PTE_FLAGS),
+					     UVMF_INVLPG) != 0;
+		bad += hyp_update_va_mapping(
+			       va,
+			       tree_entry(i, _PAGE_PRESENT | _PAGE_ACCESSED),
+			       UVMF_INVLPG) != 0;
+	}
+	CHECK_EQ("hog_nasty_frames_untyped", bad, 0);
+}
+
+static void nasty_setup(void)
+{
+	hook_setup();
+	CHECK_EQ("hog_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
+	CHECK_EQ("stop_periodic_timer",
+		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+	CHECK_EQ("bind_virq_timer",
+		 evtchn_bind_virq(VIRQ_TIMER, 0, &nasty_port), 0);
+	evtchn_set_handler(nasty_port, on_nasty_timer, NULL);
+	evtchn_unmask(nasty_port);
+	events_restore(0);
+}
+
+static long nasty_round(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE;
+	long rc;
+
+	for (unsigned int a = 0; a < ARRAY_SIZE(nasties); a++) {
+		const struct nasty *x = &nasties[a];
+
+		if (x->dying)
+			CHECK_EQ("hog_nasty_pin",
+				 mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4), 0);
+		nasty_now = x;
+		nasty_ran = false;
+		nasty_in_pin = true;
+		hyp_set_timer_op(system_time_ns() + 2000000);
+		rc = mmuext_one(x->dying ? MMUEXT_UNPIN_TABLE :
+					   MMUEXT_PIN_L4_TABLE,
+				tree_l4);
+		nasty_in_pin = false;
+		info("hog nasty %s ran=%d action_rc=%ld call_rc=%ld", x->name,
+		     nasty_ran, nasty_rc, rc);
+		CHECK("hog_nasty_upcall_mid_call", nasty_ran, "%s", x->name);
+		CHECK("hog_nasty_action_rc", nasty_rc == x->action_rc,
+		      "%s: %ld", x->name, nasty_rc);
+		CHECK("hog_nasty_call_rc", rc == x->call_rc, "%s: %ld", x->name,
+		      rc);
+		/* Undo what the round left: pins, the hook, the poison. */
+		mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+		mmuext_one(MMUEXT_UNPIN_TABLE, tree_mfn(1));
+		mmu_update_one(virt_to_machine(&current_l4[hook_slot]), 0);
+		if (!strcmp(x->name, "poison_later_l1"))
+			CHECK_EQ("hog_nasty_unpoison", last_l1_poison(false),
+				 0);
+		if (!strcmp(x->name, "give_back_dying_l2")) {
+			given_back[GIVE_BACK_DYING] = true;
+			tree_forget(GIVE_BACK_DYING);
+		}
+		if (!strcmp(x->name, "give_back_partial_l2"))
+			given_back[GIVE_BACK_PARTIAL] = true;
+		nasty_check_untyped();
+	}
+	/* Give back every frame of the tree still ours, unmapped first so
+	 * that each is freed (ours was its last use). */
+	rc = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t mfn = tree_mfn(i);
+
+		if (i < ARRAY_SIZE(given_back) && given_back[i])
+			continue;
+		hyp_update_va_mapping((unsigned long)tree_page(i), 0,
+				      UVMF_INVLPG);
+		rc += give_back(mfn) != 1;
+	}
+	return rc;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -351,6 +717,13 @@ static const struct attack attacks[] = {
 	{ "op=reservation", reservation_setup, reservation_round, 0 },
 	{ "op=multicall", multicall_setup, multicall_round, -XEN_EFAULT },
 	{ "op=mmu_update", mmu_setup, mmu_round, -XEN_EFAULT },
+	{ "op=hookpin", hook_setup, hookpin_round, -XEN_EINVAL },
+	{ "op=hookbase", hook_setup, hookbase_round, 0 },
+	{ "op=hookmmu", hook_setup, hookmmu_round, 0 },
+	{ "op=hookptwr", hook_setup, hookptwr_round, 0 },
+	{ "op=hookmulti", hook_setup, hookmulti_round, 0 },
+	{ "op=unhook", unhook_setup, unhook_round, 0 },
+	{ "op=nasty", nasty_setup, nasty_round, 0 },
 };
 
 void test_main(void)

@@ -32,11 +32,6 @@ def attack_alone(boot, built, attack, smp=1):
     return m, rc
 
 
-# The fix belongs in pv_mm.c (validation and devalidation that stop and
-# continue, as Xen's PGT_partial does), another helper's file. Strict: once
-# the fix lands the test passes, fails as XPASS, and this marker must go.
-@pytest.mark.xfail(strict=True, reason="page-table (de)validation is not "
-                   "preemptible yet (pv_mm.c)")
 def test_page_table_pin_does_not_stall_others(boot, guests_built):  # noqa: F811
     """One MMUEXT_PIN_L4_TABLE over every frame of a 64 MiB domain built as
     page tables validates ~7.8 million entries, and its unpin drops them,

@@ -42,11 +42,10 @@ OPS = {
 }
 # The reservation calls take ~20 ms at their largest size in a 128 MiB
 # domain (a 0.2 s gap unfixed): too little for a stall test, but their
-# continuations must count right (test_reservation_continues). Pinning a
-# page-table tree is not preemptible yet (docs/security.md): one step of
-# mmuext_op, ~1 s for a 128 MiB domain, near the bound; only `make bench`
-# shows it, and the multicall (preemptible already, 0.6 s a call at its
-# largest size: too short to outlast the victim).
+# continuations must count right (test_reservation_continues). Pinning
+# and unpinning a page-table tree are tested in test_validate.py; op=pin
+# is a `make bench` figure here, as is the multicall (preemptible
+# already, 0.6 s a call at its largest size: too short to outlast the victim).
 EXTRA_OPS = {"reservation": ("", "(d2) INFO hog op=reservation calling"),
              "pin": ("", "(d2) INFO hog op=pin calling"),
              "multicall": ("", "(d2) INFO hog op=multicall calling")}

@@ -12,6 +12,7 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/hypercall.h>
 #include <lamina/mm.h>
 #include <lamina/panic.h>
 #include <lamina/printk.h>
@@ -264,15 +265,30 @@ static void devalidate(uint64_t mfn, int level, unsigned int upto)
 		put_entry_refs(level, i, t[i]);
 }
 
+/*
+ * Take the references of entries pt_next on. An L2-L4 table may stop
+ * before an entry once it has done one (so each round makes progress):
+ * -XEN_ERESTART with pt_next there, the entries below it holding theirs.
+ * A child so stopped is partial on its own: the parent holds nothing on
+ * it and asks for it again when it goes on. An L1 is done in one go.
+ */
 static int validate(struct domain *d, uint64_t mfn, int level)
 {
+	struct frame *f = mfn_frame(mfn);
+	unsigned int start = f->pt_next;
 	pte_t *t = map_frame(mfn);
 	int rc;
 
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+	for (unsigned int i = start; i < PT_ENTRIES; i++) {
 		if (level == 4 && l4_slot_is_hypervisor(i))
 			continue;
-		rc = get_entry_refs(d, d, level, i, t[i]);
+		rc = level > 1 && i > start && hypercall_preempt_check() ?
+			     -XEN_ERESTART :
+			     get_entry_refs(d, d, level, i, t[i]);
+		if (rc == -XEN_ERESTART) {
+			f->pt_next = i;
+			return rc;
+		}
 		if (rc) {
 			uint64_t to = (t[i] & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
@@ -291,13 +307,61 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 	return 0;
 }
 
+/*
+ * Its last type reference went (or, partial, it was given back): its
+ * entries below upto are released by pv_pt_drain(), a few at a time.
+ */
+static void pt_die(uint64_t mfn, uint32_t type, unsigned int upto)
+{
+	struct frame *f = mfn_frame(mfn);
+	struct domain *o = domain_lookup(f->owner);
+
+	BUG_ON(!o);
+	f->type_info = type | PGT_DYING | 1;
+	f->pt_next = upto;
+	f->pt_link = o->pt_dying;
+	o->pt_dying = (uint32_t)mfn + 1;
+}
+
+int pv_pt_drain(struct domain *d)
+{
+	bool progress = false;
+
+	while (d->pt_dying) {
+		uint64_t mfn = d->pt_dying - 1;
+		struct frame *f = mfn_frame(mfn);
+
+		if (progress && hypercall_preempt_check())
+			return -XEN_ERESTART;
+		progress = true;
+		if (f->pt_next) {
+			/* A child whose last reference this was goes on top. */
+			f->pt_next--;
+			put_entry_refs(level_of(f->type_info & PGT_TYPE_MASK),
+				       f->pt_next, map_frame(mfn)[f->pt_next]);
+			continue;
+		}
+		d->pt_dying = f->pt_link;
+		f->type_info = 0;
+		put_page(mfn);
+	}
+	return 0;
+}
+
 int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 {
 	struct frame *f = mfn_frame(mfn);
-	uint32_t count = f->type_info & PGT_COUNT_MASK;
+	uint32_t count;
 	int rc;
 
-	if (count) {
+	/* Wanted as a table again while released: finish that first. */
+	if ((f->type_info & PGT_DYING) && level_of(type) > 1) {
+		rc = pv_pt_drain(d);
+		if (rc)
+			return rc;
+	}
+	count = f->type_info & PGT_COUNT_MASK;
+	if (count && !(f->type_info & (PGT_PARTIAL | PGT_DYING))) {
 		if ((f->type_info & PGT_TYPE_MASK) != type)
 			return -XEN_EINVAL;
 		if (count == PGT_COUNT_MASK)
@@ -305,65 +369,109 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 		f->type_info++;
 		return 0;
 	}
-	/*
-	 * First use as this type. Unless it becomes writable, another CPU
-	 * must not keep writing through a mapping that is gone from the
-	 * tables but not from its TLB: flush those that may.
-	 */
-	if (type != PGT_WRITABLE)
-		flush_tlb_stale();
-	/* A page table or descriptor page must validate first, now. */
-	f->type_info = type | 1;
-	if (type == PGT_SEG_DESC && pv_validate_desc_frame(mfn)) {
-		f->type_info = 0;
-		return -XEN_EINVAL;
-	}
-	if (level_of(type)) {
-		rc = validate(d, mfn, level_of(type));
-		if (rc) {
+	if (count) {
+		/* Partial: go on where it stopped, its type reference ours
+		 * if it completes. Nothing could map it writable meanwhile,
+		 * so the flush made when it took this type still holds. */
+		if ((f->type_info & (PGT_TYPE_MASK | PGT_DYING)) != type)
+			return -XEN_EINVAL;
+	} else {
+		/*
+		 * First use as this type. Unless it becomes writable,
+		 * another CPU must not keep writing through a mapping that
+		 * is gone from the tables but not from its TLB: flush those
+		 * that may.
+		 */
+		if (type != PGT_WRITABLE)
+			flush_tlb_stale();
+		f->type_info = type | 1;
+		f->pt_next = 0;
+		/* A descriptor page validates now, after the flush. */
+		if (type == PGT_SEG_DESC && pv_validate_desc_frame(mfn)) {
 			f->type_info = 0;
-			return rc;
+			return -XEN_EINVAL;
 		}
-		f->type_info |= PGT_VALIDATED;
+		if (!level_of(type))
+			return 0;
 	}
-	return 0;
+	/* A page table must validate first. */
+	rc = validate(d, mfn, level_of(type));
+	if (rc == -XEN_ERESTART)
+		f->type_info = type | PGT_PARTIAL | 1;
+	else
+		f->type_info = rc ? 0 : type | PGT_VALIDATED | 1;
+	return rc;
 }
 
-void put_page_type(uint64_t mfn)
+/* Drop a type reference; true if the drain took the general one too. */
+static bool put_type(uint64_t mfn)
 {
 	struct frame *f = mfn_frame(mfn);
 	uint32_t type = f->type_info & PGT_TYPE_MASK;
+	bool valid = f->type_info & PGT_VALIDATED;
 
-	BUG_ON(!(f->type_info & PGT_COUNT_MASK));
+	/* Nobody but the state itself holds a partial or dying frame. */
+	BUG_ON(!(f->type_info & PGT_COUNT_MASK) ||
+	       (f->type_info & (PGT_PARTIAL | PGT_DYING)));
 #ifdef CONFIG_DEBUG
 	/* Not below one reference per pointer the hypervisor keeps. */
 	BUG_ON((f->type_info & PGT_COUNT_MASK) <= f->hyp_ptrs);
 #endif
-	if ((f->type_info & PGT_COUNT_MASK) == 1) {
-		if (level_of(type) && (f->type_info & PGT_VALIDATED))
-			devalidate(mfn, level_of(type), PT_ENTRIES);
-		f->type_info = 0;
-		return;
+	if ((f->type_info & PGT_COUNT_MASK) > 1) {
+		f->type_info--;
+		return false;
 	}
-	f->type_info--;
+	/* An L1 goes at once (512 entries); a bigger table bit by bit. */
+	if (level_of(type) > 1 && valid) {
+		pt_die(mfn, type, PT_ENTRIES);
+		return true;
+	}
+	if (valid)
+		devalidate(mfn, 1, PT_ENTRIES);
+	f->type_info = 0;
+	return false;
 }
 
+void put_page_type(uint64_t mfn)
+{
+	/* Page tables go through put_page_and_type. */
+	bool kept = put_type(mfn);
+
+	BUG_ON(kept);
+}
+
+void pv_drop_partial(uint64_t mfn)
+{
+	struct frame *f = mfn_frame(mfn);
+
+	/* Its general reference becomes the drain's. */
+	if (f->type_info & PGT_PARTIAL)
+		pt_die(mfn, f->type_info & PGT_TYPE_MASK, f->pt_next);
+}
+
+/*
+ * A partial frame holds one general reference: the one of the caller that
+ * left it partial, given back by the caller that ends its validation.
+ */
 int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 {
-	int rc = get_page(mfn, d);
+	struct frame *f = mfn_frame(mfn);
+	int rc = get_page(mfn, d), puts;
 
 	if (rc)
 		return rc;
+	puts = 1 + !!(f->type_info & PGT_PARTIAL);
 	rc = get_page_type(mfn, type, (struct domain *)d);
-	if (rc)
+	puts -= !rc + !!(f->type_info & PGT_PARTIAL);
+	while (puts-- > 0)
 		put_page(mfn);
 	return rc;
 }
 
 void put_page_and_type(uint64_t mfn)
 {
-	put_page_type(mfn);
-	put_page(mfn);
+	if (!put_type(mfn))
+		put_page(mfn);
 }
 
 static int update_entry(struct domain *d, const struct domain *owner,

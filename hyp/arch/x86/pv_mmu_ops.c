@@ -39,19 +39,29 @@ static uint32_t done_so_far(uint64_t count, uint64_t done)
 	return n;
 }
 
-/* After element i of n succeeded: stop here and continue later? */
+/*
+ * After element i of n: stop and continue later? Yes when it was
+ * preempted (-XEN_ERESTART: it goes again), or releasing the tables it
+ * dropped or the budget is spent (from the next one, which may be past
+ * the last: the continuation then only finishes the release); *ret is
+ * then the call's result.
+ */
 static bool batch_preempted(unsigned long nr, uint64_t base, size_t size,
 			    uint32_t i, uint32_t n, uint64_t done,
 			    uint32_t before, long *ret)
 {
-	if (i + 1 >= n || !hypercall_preempt_check())
-		return false;
-	if (write_done(done, before + i + 1))
+	if (*ret != -XEN_ERESTART) {
+		/* The tables it released go first, before the call ends. */
+		if (*ret || (pv_pt_drain(current->domain) != -XEN_ERESTART &&
+			     (i + 1 >= n || !hypercall_preempt_check())))
+			return false;
+		i++;
+	}
+	if (write_done(done, before + i))
 		*ret = -XEN_EFAULT;
 	else
-		*ret = hypercall_continue(nr, base + (i + 1) * size,
-					  (n - i - 1) | MMU_UPDATE_PREEMPTED,
-					  done);
+		*ret = hypercall_continue(nr, base + i * size,
+					  (n - i) | MMU_UPDATE_PREEMPTED, done);
 	return true;
 }
 
@@ -149,15 +159,15 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
 		default:
 			rc = -XEN_ENOSYS;
 		}
+		if (batch_preempted(__HYPERVISOR_mmu_update, reqs, sizeof(req),
+				    i, n, done, before, &rc))
+			return rc;
 		if (rc) {
 			pr_debug("d%u: mmu_update %#lx <- %#lx refused (%ld)\n",
 				 d->domid, (unsigned long)req.ptr,
 				 (unsigned long)req.val, rc);
 			break;
 		}
-		if (batch_preempted(__HYPERVISOR_mmu_update, reqs, sizeof(req),
-				    i, n, done, before, &rc))
-			return rc;
 	}
 	/*
 	 * No TLB flush here, as on Xen: the guest flushes for its own view
@@ -268,8 +278,10 @@ static long set_base(struct vcpu *v, uint64_t mfn, bool user)
 	if (user && !mfn) {
 		*slot = 0;
 	} else {
-		if (get_page_and_type(mfn, v->domain, PGT_L4))
-			return -XEN_EINVAL;
+		long rc = get_page_and_type(mfn, v->domain, PGT_L4);
+
+		if (rc)
+			return rc == -XEN_ERESTART ? rc : -XEN_EINVAL;
 		*slot = mfn;
 	}
 	if (!user)
@@ -284,14 +296,16 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	struct domain *d = v->domain;
 	uint64_t mfn = op->arg1.mfn;
 	struct frame *f;
+	long rc;
 
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		if (get_page_and_type(mfn, d, pin_type(op->cmd)))
-			return -XEN_EINVAL;
+		rc = get_page_and_type(mfn, d, pin_type(op->cmd));
+		if (rc)
+			return rc == -XEN_ERESTART ? rc : -XEN_EINVAL;
 		f = mfn_frame(mfn);
 		if (f->type_info & PGT_PINNED) {
 			put_page_and_type(mfn);
@@ -393,11 +407,11 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t done,
 			break;
 		}
 		rc = mmuext_one(v, &op);
-		if (rc)
-			break;
 		if (batch_preempted(__HYPERVISOR_mmuext_op, ops, sizeof(op), i,
 				    n, done, before, &rc))
 			return rc;
+		if (rc)
+			break;
 	}
 	if (write_done(done, before + i))
 		return -XEN_EFAULT;

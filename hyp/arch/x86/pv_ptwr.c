@@ -16,6 +16,8 @@
  */
 #include <stdint.h>
 #include <lamina/domain.h>
+#include <lamina/hypercall.h>
+#include <lamina/sched.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
 #include <asm/pv_ptwr.h>
@@ -213,8 +215,10 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr,
 	unsigned int off = addr & 7, shift = off * 8;
 	uint64_t mfn, old, mask, operand, result, *slot;
 	uint8_t insn[INSN_BUF] = { 0 };
+	struct cpu_user_regs after = *regs;
 	struct access a;
 	pte_t map;
+	int rc = 0;
 
 	if (!(d->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
 	    !v->kernel_mode ||
@@ -238,17 +242,33 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t addr,
 	old = *slot;
 	mask = a.size == 8 ? ~0UL : ((1UL << (a.size * 8)) - 1) << shift;
 	operand = (old & mask) >> shift;
-	if (!apply(&a, regs, operand, &result)) {
-		regs->rip += a.len;
-		return true; /* cmpxchg that did not match: nothing written */
+	/* The registers change only once the write is done: a validation
+	 * preempted leaves them and rip as they were. Tables released
+	 * before are finished first; those it releases, as far as the
+	 * budget goes (the rest by the next write or mmu hypercall). */
+	fault_preempt_window(true);
+	rc = pv_pt_drain(d);
+	if (!rc && apply(&a, &after, operand, &result)) {
+		result = (old & ~mask) | ((result << shift) & mask);
+		/* Like a native PTE write: the guest flushes what it needs
+		 * (as with mmu_update, the TLB clock covers isolation). */
+		if (result != old)
+			rc = pv_update_entry(d, mfn,
+					     (addr & (PAGE_SIZE - 1)) / 8,
+					     result, false);
+		if (!rc)
+			pv_pt_drain(d);
 	}
-	result = (old & ~mask) | ((result << shift) & mask);
-	/* Like a native PTE write: the guest flushes what it needs (as
-	 * with mmu_update, the TLB clock covers isolation). */
-	if (result != old &&
-	    pv_update_entry(d, mfn, (addr & (PAGE_SIZE - 1)) / 8, result,
-			    false))
+	fault_preempt_window(false);
+	if (rc == -XEN_ERESTART) {
+		/* The guest re-faults on the same write and goes on, once
+		 * its events and other vCPUs have had their turn. */
+		sched_yield_soon();
+		return true;
+	}
+	if (rc)
 		return false;
+	*regs = after;
 	regs->rip += a.len;
-	return true;
+	return true; /* (a cmpxchg that did not match wrote nothing) */
 }

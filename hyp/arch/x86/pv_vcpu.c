@@ -40,13 +40,16 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 		rc = -XEN_EINVAL;
 		goto out;
 	}
-	if (get_page_and_type(l4, v->domain, PGT_L4)) {
-		rc = -XEN_EINVAL;
-		goto out;
+	/* A validation preempted: the caller continues (-XEN_ERESTART). */
+	rc = get_page_and_type(l4, v->domain, PGT_L4);
+	if (!rc && user_l4) {
+		rc = get_page_and_type(user_l4, v->domain, PGT_L4);
+		if (rc)
+			put_page_and_type(l4);
 	}
-	if (user_l4 && get_page_and_type(user_l4, v->domain, PGT_L4)) {
-		put_page_and_type(l4);
-		rc = -XEN_EINVAL;
+	if (rc) {
+		if (rc != -XEN_ERESTART)
+			rc = -XEN_EINVAL;
 		goto out;
 	}
 	v->kernel_l4_mfn = l4;

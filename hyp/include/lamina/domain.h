@@ -104,6 +104,9 @@ struct domain {
 	struct shared_info *shared_info;
 	uint64_t shared_info_mfn;
 	uint64_t vm_assist;
+	/* Page tables whose last reference went, still to release: a stack
+	 * through frame.pt_link, mfn + 1 (0: empty; pv_mm.c). */
+	uint32_t pt_dying;
 
 	struct evtchn *evtchn; /* EVTCHN_2L_PORTS entries, allocated on use */
 	struct evtchn_fifo *evtchn_fifo; /* FIFO ABI state; NULL: 2-level */

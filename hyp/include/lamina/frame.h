@@ -27,7 +27,18 @@
 #define FRAME_OWNER_NONE 0xffffu
 
 struct frame {
-	uint32_t next, prev; /* free-list links: frame numbers or FRAME_NONE */
+	union {
+		/* Free-list links: frame numbers or FRAME_NONE. */
+		struct {
+			uint32_t next, prev;
+		};
+		/* Allocated, a page table partly validated (PGT_PARTIAL)
+		 * or released (PGT_DYING): its entries below pt_next hold
+		 * their references; pt_link is the next dying one. */
+		struct {
+			uint32_t pt_next, pt_link;
+		};
+	};
 	uint32_t count_info; /* general reference count and flags (PV MMU) */
 	uint32_t type_info; /* page type and type count (PV MMU) */
 	uint16_t owner; /* domain id, FRAME_OWNER_NONE if none */

@@ -19,6 +19,9 @@ long hypercall_call(unsigned long nr, const uint64_t args[5]);
 bool hypercall_preempt_check(void);
 long hypercall_continue(unsigned long nr, uint64_t a1, uint64_t a2,
 			uint64_t a3);
+/* A fault the guest re-takes to go on (pv_ptwr.c) opens the same budget
+ * around its work: hypercall_preempt_check() is then true past it too. */
+void fault_preempt_window(bool open);
 
 /* Handlers, one per subsystem file. */
 long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);

@@ -39,6 +39,8 @@ struct trap_record {
 };
 
 extern volatile struct trap_record last_trap;
+/* Where the latest upcall interrupted the guest (handlers may look). */
+extern volatile uint64_t upcall_rip;
 /* ds, es, fs, gs from the frame of the last failsafe callback. */
 extern volatile uint64_t failsafe_selectors[4];
 

@@ -30,7 +30,20 @@ int pv_validate_desc_frame(uint64_t mfn);
 #define PGT_WRITABLE (6u << PGT_TYPE_SHIFT)
 #define PGT_PINNED (1u << 28)
 #define PGT_VALIDATED (1u << 27)
-#define PGT_COUNT_MASK ((1u << 27) - 1)
+/*
+ * Validation stopped part way (preempted) and goes on at entry pt_next
+ * when the frame is next asked for as this type. A partial frame is no
+ * page table yet; its type count is 1 and it holds one general reference,
+ * both its own (docs/security.md).
+ */
+#define PGT_PARTIAL (1u << 26)
+/*
+ * Its last type reference went: it is no page table any more, and its
+ * entries are released (from pt_next down) by pv_pt_drain(), not in one
+ * step. Type count 1 and one general reference are the drain's.
+ */
+#define PGT_DYING (1u << 25)
+#define PGT_COUNT_MASK ((1u << 25) - 1)
 
 /* count_info */
 #define PGC_ALLOCATED (1u << 31) /* the owner's reference is held */
@@ -41,6 +54,13 @@ int pv_validate_desc_frame(uint64_t mfn);
 #define PGC_COUNT_MASK ((1u << 29) - 1)
 
 #define PGT_LEVEL(n) ((uint32_t)(n) << PGT_TYPE_SHIFT)
+
+/*
+ * Internal only, as Xen's: a page-table validation was preempted. The
+ * caller re-issues its work later (a continuation, a re-fault); a guest
+ * never sees this value.
+ */
+#define XEN_ERESTART 85
 
 /* Is the frame a validated L1-L4 page table? */
 bool pv_frame_is_page_table(uint64_t mfn);
@@ -56,11 +76,23 @@ bool mfn_valid(uint64_t mfn);
 /* General references: the frame must belong to d. 0 or -XEN_E*. */
 int get_page(uint64_t mfn, const struct domain *d);
 void put_page(uint64_t mfn);
-/* Typed use: validates a page table on its first use as that type. */
+/*
+ * Typed use: validates a page table on its first use as that type. An
+ * L2-L4 table may return -XEN_ERESTART inside a hypercall or a ptwr
+ * write (hypercall_preempt_check): then nothing was taken for the caller.
+ */
 int get_page_type(uint64_t mfn, uint32_t type, struct domain *d);
 void put_page_type(uint64_t mfn);
 int get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type);
 void put_page_and_type(uint64_t mfn);
+/* A frame given back: end a partial validation, release what it holds. */
+void pv_drop_partial(uint64_t mfn);
+/*
+ * Release d's dying page tables. 0 once none is left, or -XEN_ERESTART
+ * past the hypercall's budget (after some progress): the caller goes on
+ * later (mmu_update, mmuext_op, a ptwr write re-faulting).
+ */
+int pv_pt_drain(struct domain *d);
 
 /* Give a freshly allocated frame to d (owner, allocation reference). */
 void assign_frame(uint64_t mfn, struct domain *d, uint32_t extra_flags);
