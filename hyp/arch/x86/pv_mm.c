@@ -342,10 +342,18 @@ int pv_pt_drain(struct domain *d)
 			continue;
 		}
 		d->pt_dying = f->pt_link;
-		f->type_info = 0;
+		f->type_info &= PGT_TYPE_MASK; /* unused; it was a table */
 		put_page(mfn);
 	}
 	return 0;
+}
+
+/* An unused frame keeps its last type's bits (count 0, no flags). */
+static bool was_table_or_desc(const struct frame *f)
+{
+	uint32_t last = f->type_info & PGT_TYPE_MASK;
+
+	return last != PGT_NONE && last != PGT_WRITABLE;
 }
 
 int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
@@ -379,10 +387,12 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 		/*
 		 * First use as this type. Unless it becomes writable,
 		 * another CPU must not keep writing through a mapping that
-		 * is gone from the tables but not from its TLB: flush those
-		 * that may.
+		 * is gone from the tables but not from its TLB; and a former
+		 * table becoming writable must not still be walked through
+		 * another CPU's cached upper-level entry (the type bits of
+		 * an unused frame say what it was): flush those that may.
 		 */
-		if (type != PGT_WRITABLE)
+		if (type != PGT_WRITABLE || was_table_or_desc(f))
 			flush_tlb_stale();
 		f->type_info = type | 1;
 		f->pt_next = 0;
@@ -428,7 +438,7 @@ static bool put_type(uint64_t mfn)
 	}
 	if (valid)
 		devalidate(mfn, 1, PT_ENTRIES);
-	f->type_info = 0;
+	f->type_info = type; /* unused, but what it was stays known */
 	return false;
 }
 
