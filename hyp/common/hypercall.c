@@ -55,6 +55,10 @@ static const hypercall_fn hypercall_table[] = {
 
 long hypercall_call(unsigned long nr, const uint64_t a[5])
 {
+	/* Page tables an earlier call, multicall element or write released
+	 * are finished first: no call runs beside them (pv_mm.c). */
+	if (pv_pt_drain(current->domain) == -XEN_ERESTART)
+		return hypercall_continue(nr, a[0], a[1], a[2]);
 	if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
 		return -XEN_ENOSYS;
 	return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4]);
@@ -113,11 +117,6 @@ long hypercall_dispatch(struct cpu_user_regs *regs)
 	long rc;
 
 	hypercall_start_ns = system_time_ns();
-	/* Page tables an earlier call or write released are finished
-	 * first: no call runs beside them (pv_mm.c). */
-	if (pv_pt_drain(current->domain) == -XEN_ERESTART)
-		return hypercall_continue(regs->rax, regs->rdi, regs->rsi,
-					  regs->rdx);
 	rc = hypercall_call(regs->rax, args);
 
 #ifdef CONFIG_DEBUG

@@ -29,6 +29,8 @@
  *                whose handler does one hostile thing to the partly
  *                validated (or released) tree per round; every frame retyped writable between
  *                rounds, all given back at the end
+ *   op=smprace   (vcpus=2) vCPU 0 pins and unpins it while vCPU 1 pins,
+ *                loads, hooks and maps the same frames (see there)
  * It prints `INFO hog op=<op> calling` before the first call; the call is
  * repeated for `secs=N` seconds (at least once), and each round prints
  * `INFO hog op=<op> round=<n> rc=<rc> us=<time the call took>`.
@@ -44,6 +46,7 @@
 #include <libpv/traps.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <xen/sched.h>
 #include <xen/version.h>
 #include <xen/vcpu.h>
 #include <xen/xen.h>
@@ -702,6 +705,213 @@ static long nasty_round(void)
 	return rc;
 }
 
+/*
+ * op=smprace (vcpus=2): vCPU 0 pins and unpins the hooked tree, each pin
+ * preempted many times, while vCPU 1 on the other CPU does to the same
+ * frames what a guest may: pins them (going on with the same partial
+ * validation), loads the tree's L4 as its kernel or user base, hooks the
+ * tree's L3 into our L4 by mmu_update and by a ptwr write, maps an L1 of
+ * the tree writable and back. Every result must be 0 or -EINVAL (never
+ * -ERESTART), and afterwards no tree frame keeps a type.
+ * First, on the fresh vCPU 1: a multicall whose VCPUOP_initialise takes
+ * a new L4 and then fails (a GDT frame it cannot have), releasing the L4;
+ * the next element maps that L4 writable, which must succeed: the table
+ * released by one element is gone before the next runs.
+ */
+#define SMPRACE_NS 2000000000ULL /* at least, and 3 passes of vCPU 1 */
+#define SMPRACE_MAX_NS 60000000000ULL
+#define SMPRACE_ACTS 24
+
+static volatile bool race_stop, race_stopped, race_up;
+static volatile unsigned long race_acts, race_bad, race_ok;
+static volatile long race_bad_rc;
+static volatile unsigned int race_bad_act;
+static uint8_t race_stack[16384] __attribute__((aligned(16)));
+
+static void race_note(unsigned int act, long rc)
+{
+	if (rc == 0) {
+		race_ok++;
+	} else if (rc != -XEN_EINVAL) {
+		race_bad++;
+		race_bad_rc = rc;
+		race_bad_act = act;
+	}
+}
+
+/* Our L4's hook slot written straight (ptwr): 0, or -EINVAL if refused. */
+static long race_ptwr_hook(uint64_t val)
+{
+	unsigned long before = last_trap.count;
+	pte_t *e = &current_l4[hook_slot];
+
+	asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE(1b, 2b)
+		     :
+		     : "r"(e), "r"(val)
+		     : "memory");
+	return last_trap.count != before ? -XEN_EINVAL : 0;
+}
+
+static void race_vcpu1(void)
+{
+	unsigned long own = virt_to_mfn(current_l4);
+	unsigned long n = region_bytes / PAGE_SIZE;
+	unsigned long last = (unsigned long)tree_page(n - 1);
+	long rc;
+
+	race_up = true;
+	for (unsigned int act = 0; !race_stop;
+	     act = (act + 1) % 8, race_acts++) {
+		switch (act) {
+		case 0:
+			race_note(act,
+				  mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4));
+			break;
+		case 1:
+			race_note(act, mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4));
+			break;
+		case 2:
+			rc = mmuext_one(MMUEXT_NEW_BASEPTR, tree_l4);
+			race_note(act, rc);
+			if (!rc)
+				race_note(act,
+					  mmuext_one(MMUEXT_NEW_BASEPTR, own));
+			break;
+		case 3:
+			race_note(act,
+				  mmuext_one(MMUEXT_NEW_USER_BASEPTR, tree_l4));
+			race_note(act, mmuext_one(MMUEXT_NEW_USER_BASEPTR, 0));
+			break;
+		case 4:
+			race_note(act,
+				  mmuext_one(MMUEXT_PIN_L3_TABLE, tree_mfn(1)));
+			race_note(act,
+				  mmuext_one(MMUEXT_UNPIN_TABLE, tree_mfn(1)));
+			break;
+		case 5:
+			race_note(act, mmu_update_one(
+					       virt_to_machine(
+						       &current_l4[hook_slot]),
+					       hook_entry()));
+			race_note(act, mmu_update_one(
+					       virt_to_machine(
+						       &current_l4[hook_slot]),
+					       0));
+			break;
+		case 6:
+			race_note(act, race_ptwr_hook(hook_entry()));
+			race_note(act, race_ptwr_hook(0));
+			break;
+		case 7:
+			/* The tree's last L1 writable (a pin then fails on
+			 * it, part way), and read-only again. */
+			rc = hyp_update_va_mapping(last,
+						   tree_entry(n - 1, PTE_FLAGS),
+						   UVMF_INVLPG);
+			race_note(act, rc);
+			race_note(act,
+				  hyp_update_va_mapping(
+					  last,
+					  tree_entry(n - 1,
+						     _PAGE_PRESENT |
+							     _PAGE_ACCESSED),
+					  UVMF_INVLPG));
+			break;
+		}
+	}
+	race_stopped = true;
+	for (;;)
+		hyp_sched_op(SCHEDOP_block, NULL);
+}
+
+/* The multicall check: see above. */
+static void race_multicall_release(void)
+{
+	pte_t *l4 = spare[1];
+	struct vcpu_guest_context *c;
+	struct multicall_entry mc[2];
+
+	memset(l4, 0, PAGE_SIZE);
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		if (i < 256 || i > 271)
+			l4[i] = current_l4[i];
+	CHECK_EQ("race_l4_read_only", page_set_writable(l4, false), 0);
+	c = vcpu_context_kernel(race_vcpu1, race_stack, sizeof(race_stack));
+	c->ctrlreg[3] = virt_to_machine(l4) & ~(PAGE_SIZE - 1);
+	c->gdt_ents = 1;
+	c->gdt_frames[0] = ~0UL >> 20; /* no frame of ours */
+	mc[0] = (struct multicall_entry){
+		.op = __HYPERVISOR_vcpu_op,
+		.args = { VCPUOP_initialise, 1, (unsigned long)c },
+	};
+	mc[1] = (struct multicall_entry){
+		.op = __HYPERVISOR_update_va_mapping,
+		.args = { (unsigned long)l4,
+			  (virt_to_machine(l4) & PTE_ADDR_MASK) | PTE_FLAGS,
+			  UVMF_INVLPG },
+	};
+	CHECK_EQ("race_multicall", hyp_multicall(mc, 2), 0);
+	info("hog smprace multicall initialise=%ld map_writable=%ld",
+	     (long)mc[0].result, (long)mc[1].result);
+	CHECK_EQ("race_initialise_refused", (long)mc[0].result, -XEN_EINVAL);
+	CHECK_EQ("race_released_l4_writable", (long)mc[1].result, 0);
+}
+
+static void smprace_setup(void)
+{
+	hook_setup();
+	CHECK_EQ("hog_writable_pagetables",
+		 hyp_vm_assist(VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables),
+		 0);
+	race_multicall_release();
+	vcpu1_start(race_vcpu1, race_stack, sizeof(race_stack));
+	while (!race_up)
+		;
+}
+
+static long smprace_round(void)
+{
+	uint64_t start = system_time_ns();
+	unsigned long rounds = 0, pins = 0, bad = 0,
+		      n = region_bytes / PAGE_SIZE;
+	long rc;
+
+	while ((system_time_ns() - start < SMPRACE_NS ||
+		race_acts < SMPRACE_ACTS) &&
+	       system_time_ns() - start < SMPRACE_MAX_NS) {
+		rc = mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4);
+		pins += !rc;
+		bad += rc && rc != -XEN_EINVAL;
+		rc = mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+		bad += rc && rc != -XEN_EINVAL;
+		rounds++;
+	}
+	race_stop = true;
+	while (!race_stopped)
+		;
+	info("hog smprace rounds=%lu pins=%lu vcpu1_acts=%lu ok=%lu bad=%lu "
+	     "(act %u rc %ld) vcpu0_bad=%lu",
+	     rounds, pins, race_acts, race_ok, race_bad, race_bad_act,
+	     race_bad_rc, bad);
+	CHECK("race_vcpu1_results", !race_bad, "act %u rc %ld", race_bad_act,
+	      race_bad_rc);
+	CHECK_EQ("race_vcpu0_results", bad, 0);
+	CHECK("race_vcpu1_acted", race_acts >= SMPRACE_ACTS, "%lu", race_acts);
+	/* What either left: pins, the hook. Then no type on any frame. */
+	mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4);
+	mmuext_one(MMUEXT_UNPIN_TABLE, tree_mfn(1));
+	mmu_update_one(virt_to_machine(&current_l4[hook_slot]), 0);
+	nasty_check_untyped();
+	rc = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		hyp_update_va_mapping((unsigned long)tree_page(i), 0,
+				      UVMF_INVLPG);
+		rc += give_back(tree_mfn(i)) != 1;
+	}
+	return rc;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -724,6 +934,7 @@ static const struct attack attacks[] = {
 	{ "op=hookmulti", hook_setup, hookmulti_round, 0 },
 	{ "op=unhook", unhook_setup, unhook_round, 0 },
 	{ "op=nasty", nasty_setup, nasty_round, 0 },
+	{ "op=smprace", smprace_setup, smprace_round, 0 },
 };
 
 void test_main(void)
