@@ -713,6 +713,8 @@ static long nasty_round(void)
  * tree's L3 into our L4 by mmu_update and by a ptwr write, maps an L1 of
  * the tree writable and back. Every result must be 0 or -EINVAL (never
  * -ERESTART), and afterwards no tree frame keeps a type.
+ * vCPU 1 starts on the tree: a VCPUOP_initialise (in a multicall) whose
+ * kernel and user L4 are the tree's, validated over many rounds.
  * First, on the fresh vCPU 1: a multicall whose VCPUOP_initialise takes
  * a new L4 and then fails (a GDT frame it cannot have), releasing the L4;
  * the next element maps that L4 writable, which must succeed: the table
@@ -759,6 +761,9 @@ static void race_vcpu1(void)
 	unsigned long last = (unsigned long)tree_page(n - 1);
 	long rc;
 
+	/* Started on the tree (both bases): back on our own L4. */
+	race_note(8, mmuext_one(MMUEXT_NEW_BASEPTR, own) ? -1 : 0);
+	race_note(8, mmuext_one(MMUEXT_NEW_USER_BASEPTR, 0) ? -1 : 0);
 	race_up = true;
 	for (unsigned int act = 0; !race_stop;
 	     act = (act + 1) % 8, race_acts++) {
@@ -859,13 +864,30 @@ static void race_multicall_release(void)
 
 static void smprace_setup(void)
 {
+	struct vcpu_guest_context *c;
+	struct multicall_entry mc;
+	uint64_t t;
+
 	hook_setup();
 	CHECK_EQ("hog_writable_pagetables",
 		 hyp_vm_assist(VMASST_CMD_enable,
 			       VMASST_TYPE_writable_pagetables),
 		 0);
 	race_multicall_release();
-	vcpu1_start(race_vcpu1, race_stack, sizeof(race_stack));
+	/* vCPU 1 starts on the whole tree as kernel and user base: its
+	 * VCPUOP_initialise, in a multicall, goes on over many rounds. */
+	c = vcpu_context_kernel(race_vcpu1, race_stack, sizeof(race_stack));
+	c->ctrlreg[3] = c->ctrlreg[1] = tree_l4 << PAGE_SHIFT;
+	mc = (struct multicall_entry){
+		.op = __HYPERVISOR_vcpu_op,
+		.args = { VCPUOP_initialise, 1, (unsigned long)c },
+	};
+	t = system_time_ns();
+	CHECK_EQ("race_initialise_multicall", hyp_multicall(&mc, 1), 0);
+	info("hog smprace initialise on the tree rc=%ld us=%lu",
+	     (long)mc.result, (unsigned long)((system_time_ns() - t) / 1000));
+	CHECK_EQ("race_initialise_on_tree", (long)mc.result, 0);
+	CHECK_EQ("vcpu1_up", hyp_vcpu_op(VCPUOP_up, 1, NULL), 0);
 	while (!race_up)
 		;
 }
