@@ -29,6 +29,8 @@
  *                whose handler does one hostile thing to the partly
  *                validated (or released) tree per round; every frame retyped writable between
  *                rounds, all given back at the end
+ *   op=abandon   pin it, the list rewritten mid-way: left partial, then
+ *                all given back (nothing may stay referenced)
  *   op=smprace   (vcpus=2) vCPU 0 pins and unpins it while vCPU 1 pins,
  *                loads, hooks and maps the same frames (see there)
  * It prints `INFO hog op=<op> calling` before the first call; the call is
@@ -466,6 +468,13 @@ static bool nasty_in_pin, nasty_ran;
 static uint64_t tree_mfn(unsigned long i)
 {
 	return virt_to_mfn(tree_page(i));
+}
+
+static long tot_pages_now(void)
+{
+	domid_t self = DOMID_SELF;
+
+	return hyp_memory_op(XENMEM_current_reservation, &self);
 }
 
 static long give_back(uint64_t mfn)
@@ -934,6 +943,70 @@ static long smprace_round(void)
 	return rc;
 }
 
+/*
+ * op=abandon: a pin of the tree whose list the timer upcall rewrites
+ * mid-way (a TLB flush instead), so that the continuation never goes on
+ * with it: the tree stays partial (its L4 takes no writable mapping).
+ * Then every tree frame is given back: nothing of the partial chain
+ * (L4, L3, L2s stopped part way, the L1s they hold) may leak, so once a
+ * hypercall has run the domain's reservation is down by all of them.
+ */
+static struct mmuext_op abandon_op;
+static bool abandon_armed, abandon_done;
+
+static void on_abandon_timer(evtchn_port_t port, void *data)
+{
+	uint64_t stub = (uint64_t)hypercall_page + 32 * __HYPERVISOR_mmuext_op;
+
+	(void)port, (void)data;
+	if (!abandon_armed || abandon_done)
+		return;
+	if (upcall_rip - stub >= 32) {
+		hyp_set_timer_op(system_time_ns() + 1000000);
+		return;
+	}
+	abandon_op.cmd = MMUEXT_TLB_FLUSH_LOCAL;
+	abandon_done = true;
+}
+
+static void abandon_setup(void)
+{
+	nasty_setup();
+	evtchn_set_handler(nasty_port, on_abandon_timer, NULL);
+}
+
+static long abandon_round(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
+	long tot = tot_pages_now(), rc;
+
+	abandon_op = (struct mmuext_op){ .cmd = MMUEXT_PIN_L4_TABLE,
+					 .arg1.mfn = tree_l4 };
+	abandon_done = false;
+	abandon_armed = true;
+	hyp_set_timer_op(system_time_ns() + 2000000);
+	rc = hyp_mmuext_op(&abandon_op, 1, NULL, DOMID_SELF);
+	abandon_armed = false;
+	CHECK("hog_abandon_rewritten", abandon_done, "pin not interrupted");
+	CHECK_EQ("hog_abandon_call", rc, 0);
+	/* Not pinned (the pin never finished), yet typed: partial. */
+	CHECK_EQ("hog_abandon_not_pinned",
+		 mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4), -XEN_EINVAL);
+	CHECK_EQ("hog_abandon_still_partial",
+		 hyp_update_va_mapping((unsigned long)tree_page(0),
+				       tree_entry(0, PTE_FLAGS), UVMF_INVLPG),
+		 -XEN_EINVAL);
+	for (unsigned long i = 0; i < n; i++) {
+		hyp_update_va_mapping((unsigned long)tree_page(i), 0,
+				      UVMF_INVLPG);
+		bad += give_back(tree_mfn(i)) != 1;
+	}
+	CHECK_EQ("hog_abandon_given_back", bad, 0);
+	info("hog abandon pages before=%ld after=%ld tree=%lu", tot,
+	     tot_pages_now(), n);
+	return tot - tot_pages_now() - (long)n;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -957,6 +1030,7 @@ static const struct attack attacks[] = {
 	{ "op=unhook", unhook_setup, unhook_round, 0 },
 	{ "op=nasty", nasty_setup, nasty_round, 0 },
 	{ "op=smprace", smprace_setup, smprace_round, 0 },
+	{ "op=abandon", abandon_setup, abandon_round, 0 },
 };
 
 void test_main(void)
