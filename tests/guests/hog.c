@@ -1007,6 +1007,38 @@ static long abandon_round(void)
 	return tot - tot_pages_now() - (long)n;
 }
 
+/*
+ * op=poisonl2: the first L2's last entry names a frame that cannot be an
+ * L1 (the tree's L4): a pin validates that L2's other 511 L1s over many
+ * rounds, then fails on it and releases them all.
+ */
+static void poisonl2_setup(void)
+{
+	hook_setup();
+	CHECK_EQ("hog_poison_l2",
+		 mmu_update_one(virt_to_machine(&tree_page(2)[PT_ENTRIES - 1]),
+				tree_entry(0, PTE_FLAGS | _PAGE_USER)),
+		 0);
+}
+
+static long poisonl2_round(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE, bad = 0;
+	long rc = mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4), tot;
+
+	/* Released once a call has run: every frame untyped, then freed. */
+	tot = tot_pages_now();
+	nasty_check_untyped();
+	for (unsigned long i = 0; i < n; i++) {
+		hyp_update_va_mapping((unsigned long)tree_page(i), 0,
+				      UVMF_INVLPG);
+		bad += give_back(tree_mfn(i)) != 1;
+	}
+	CHECK_EQ("hog_poison_given_back", bad, 0);
+	CHECK_EQ("hog_poison_all_freed", tot - tot_pages_now(), (long)n);
+	return rc;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -1031,6 +1063,7 @@ static const struct attack attacks[] = {
 	{ "op=nasty", nasty_setup, nasty_round, 0 },
 	{ "op=smprace", smprace_setup, smprace_round, 0 },
 	{ "op=abandon", abandon_setup, abandon_round, 0 },
+	{ "op=poisonl2", poisonl2_setup, poisonl2_round, -XEN_EINVAL },
 };
 
 void test_main(void)

@@ -117,3 +117,15 @@ def test_abandoned_partial_freed(boot, guests_built):  # noqa: F811
     assert line, log[-4000:]
     print(line.group(0))
     assert gap < MAX_GAP_US, f"abandon: victim stalled {gap} us"
+
+
+def test_failed_validation_released_in_steps(boot, guests_built):  # noqa: F811
+    """The tree's first L2 ends in an entry no L1 can be: a pin validates
+    its other 511 L1s (preempted), then fails (-EINVAL, the hog's check)
+    and releases them. They went in one step (261K entries: the victim's
+    gap 17 ms where the pin's own rounds left 1.5 ms, 128 MiB, TCG); now
+    the drain releases them a few at a time. The hog then takes every
+    frame writable and gives it back (no reference left)."""
+    gap, us, log = run_hog(boot, guests_built, "poisonl2", HOG_MEM)
+    print(f"poisonl2: pin {us} us, victim max gap {gap} us")
+    assert gap < MAX_GAP_US, f"poisonl2: victim stalled {gap} us"

@@ -266,6 +266,23 @@ static void devalidate(uint64_t mfn, int level, unsigned int upto)
 }
 
 /*
+ * Its last type reference went (or, partial, it was given back, or its
+ * validation failed part way): its entries below upto are released by
+ * pv_pt_drain(), a few at a time.
+ */
+static void pt_die(uint64_t mfn, uint32_t type, unsigned int upto)
+{
+	struct frame *f = mfn_frame(mfn);
+	struct domain *o = domain_lookup(f->owner);
+
+	BUG_ON(!o);
+	f->type_info = type | PGT_DYING | 1;
+	f->pt_next = upto;
+	f->pt_link = o->pt_dying;
+	o->pt_dying = (uint32_t)mfn + 1;
+}
+
+/*
  * Take the references of entries pt_next on. An L2-L4 table may stop
  * before an entry once it has done one (so each round makes progress):
  * -XEN_ERESTART with pt_next there, the entries below it holding theirs.
@@ -297,7 +314,12 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 				 (unsigned long)t[i], rc,
 				 mfn_valid(to) ? mfn_frame(to)->count_info : 0,
 				 mfn_valid(to) ? mfn_frame(to)->type_info : 0);
-			devalidate(mfn, level, i);
+			/* An L2's 511 L1s are 261K entries: a bigger table's
+			 * go to the drain (with a reference of its own). */
+			if (level > 1 && i && !get_page(mfn, d))
+				pt_die(mfn, PGT_LEVEL(level), i);
+			else
+				devalidate(mfn, level, i);
 			return rc;
 		}
 		t[i] = adjust_entry(level, t[i]);
@@ -305,22 +327,6 @@ static int validate(struct domain *d, uint64_t mfn, int level)
 	if (level == 4)
 		install_hypervisor_l4_slots(t);
 	return 0;
-}
-
-/*
- * Its last type reference went (or, partial, it was given back): its
- * entries below upto are released by pv_pt_drain(), a few at a time.
- */
-static void pt_die(uint64_t mfn, uint32_t type, unsigned int upto)
-{
-	struct frame *f = mfn_frame(mfn);
-	struct domain *o = domain_lookup(f->owner);
-
-	BUG_ON(!o);
-	f->type_info = type | PGT_DYING | 1;
-	f->pt_next = upto;
-	f->pt_link = o->pt_dying;
-	o->pt_dying = (uint32_t)mfn + 1;
 }
 
 int pv_pt_drain(struct domain *d)
@@ -408,8 +414,10 @@ int get_page_type(uint64_t mfn, uint32_t type, struct domain *d)
 	rc = validate(d, mfn, level_of(type));
 	if (rc == -XEN_ERESTART)
 		f->type_info = type | PGT_PARTIAL | 1;
-	else
-		f->type_info = rc ? 0 : type | PGT_VALIDATED | 1;
+	else if (!rc)
+		f->type_info = type | PGT_VALIDATED | 1;
+	else if (!(f->type_info & PGT_DYING))
+		f->type_info = 0;
 	return rc;
 }
 

@@ -38,9 +38,10 @@ int pv_validate_desc_frame(uint64_t mfn);
  */
 #define PGT_PARTIAL (1u << 26)
 /*
- * Its last type reference went: it is no page table any more, and its
- * entries are released (from pt_next down) by pv_pt_drain(), not in one
- * step. Type count 1 and one general reference are the drain's.
+ * Its last type reference went (or its validation failed part way): it
+ * is no page table any more, and its entries are released (from pt_next
+ * down) by pv_pt_drain(), not in one step. Type count 1 and one general
+ * reference are the drain's.
  */
 #define PGT_DYING (1u << 25)
 #define PGT_COUNT_MASK ((1u << 25) - 1)
