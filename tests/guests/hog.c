@@ -31,6 +31,10 @@
  *                rounds, all given back at the end
  *   op=abandon   pin it, the list rewritten mid-way: left partial, then
  *                all given back (nothing may stay referenced)
+ *   op=poisonl2  pin it, its first L2's last entry refused: its 511
+ *                L1s released again
+ *   op=initsplit (vcpus=2) VCPUOP_initialise with the tree's two halves
+ *                as kernel and user L4
  *   op=smprace   (vcpus=2) vCPU 0 pins and unpins it while vCPU 1 pins,
  *                loads, hooks and maps the same frames (see there)
  * It prints `INFO hog op=<op> calling` before the first call; the call is
@@ -1039,6 +1043,95 @@ static long poisonl2_round(void)
 	return rc;
 }
 
+/*
+ * op=initsplit (vcpus=2): the tree split in two, the first half of its
+ * L2s under the tree's L4 (with our own mappings), the second under a
+ * second L4 and L3 of their own; vCPU 1's VCPUOP_initialise names the
+ * first as kernel and the second as user L4. Each half's pin alone is
+ * timed first. A timer upcall gives up on the initialise after
+ * INITSPLIT_NS (the user L4 dropped from the context): the call's time
+ * says whether each round validated the kernel L4 again.
+ */
+#define INITSPLIT_NS 60000000000ULL /* the two pins: 0.4-3 s */
+
+static struct vcpu_guest_context *split_ctx;
+static uint64_t split_deadline;
+static bool split_gave_up;
+
+static void on_split_timer(evtchn_port_t port, void *data)
+{
+	(void)port, (void)data;
+	if (!split_ctx)
+		return;
+	if (system_time_ns() < split_deadline) {
+		hyp_set_timer_op(system_time_ns() + 10000000);
+		return;
+	}
+	split_ctx->ctrlreg[1] = 0;
+	split_gave_up = true;
+}
+
+static void initsplit_setup(void)
+{
+	unsigned long n = region_bytes / PAGE_SIZE;
+	unsigned long nl2 = (n - 2 + PT_ENTRIES) / (PT_ENTRIES + 1);
+	pte_t *l4b = spare[1], *l3b = spare[2];
+
+	hook_setup();
+	memset(l4b, 0, PAGE_SIZE);
+	memset(l3b, 0, PAGE_SIZE);
+	for (unsigned long k = nl2 / 2; k < nl2; k++) {
+		l3b[k] = tree_page(1)[k];
+		CHECK_EQ("hog_split_l3",
+			 mmu_update_one(virt_to_machine(&tree_page(1)[k]), 0),
+			 0);
+	}
+	l4b[hook_slot] = (virt_to_machine(l3b) & PTE_ADDR_MASK) | PTE_FLAGS |
+			 _PAGE_USER;
+	CHECK_EQ("hog_split_ro", page_set_writable(l3b, false), 0);
+	CHECK_EQ("hog_split_ro", page_set_writable(l4b, false), 0);
+	CHECK_EQ("stop_periodic_timer",
+		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+	CHECK_EQ("bind_virq_timer",
+		 evtchn_bind_virq(VIRQ_TIMER, 0, &nasty_port), 0);
+	evtchn_set_handler(nasty_port, on_split_timer, NULL);
+	evtchn_unmask(nasty_port);
+	events_restore(0);
+	info("hog initsplit l2s=%lu+%lu", nl2 / 2, nl2 - nl2 / 2);
+}
+
+static long initsplit_round(void)
+{
+	uint64_t l4b = virt_to_mfn(spare[1]), t;
+	long rc;
+
+	t = system_time_ns();
+	CHECK_EQ("hog_split_pin_a", mmuext_one(MMUEXT_PIN_L4_TABLE, tree_l4),
+		 0);
+	info("hog initsplit pin_kernel us=%lu",
+	     (unsigned long)((system_time_ns() - t) / 1000));
+	t = system_time_ns();
+	CHECK_EQ("hog_split_pin_b", mmuext_one(MMUEXT_PIN_L4_TABLE, l4b), 0);
+	info("hog initsplit pin_user us=%lu",
+	     (unsigned long)((system_time_ns() - t) / 1000));
+	CHECK_EQ("hog_split_unpin", mmuext_one(MMUEXT_UNPIN_TABLE, tree_l4), 0);
+	CHECK_EQ("hog_split_unpin", mmuext_one(MMUEXT_UNPIN_TABLE, l4b), 0);
+	split_ctx =
+		vcpu_context_kernel(race_vcpu1, race_stack, sizeof(race_stack));
+	split_ctx->ctrlreg[3] = tree_l4 << PAGE_SHIFT;
+	split_ctx->ctrlreg[1] = l4b << PAGE_SHIFT;
+	split_deadline = system_time_ns() + INITSPLIT_NS;
+	hyp_set_timer_op(system_time_ns() + 10000000);
+	t = system_time_ns();
+	rc = hyp_vcpu_op(VCPUOP_initialise, 1, split_ctx);
+	split_ctx = NULL;
+	info("hog initsplit initialise rc=%ld us=%lu gave_up=%d", rc,
+	     (unsigned long)((system_time_ns() - t) / 1000), split_gave_up);
+	CHECK("hog_split_initialise_finished", !split_gave_up,
+	      "gave up after %llu s", INITSPLIT_NS / 1000000000ULL);
+	return rc;
+}
+
 struct attack {
 	const char *name;
 	void (*setup)(void);
@@ -1064,6 +1157,7 @@ static const struct attack attacks[] = {
 	{ "op=smprace", smprace_setup, smprace_round, 0 },
 	{ "op=abandon", abandon_setup, abandon_round, 0 },
 	{ "op=poisonl2", poisonl2_setup, poisonl2_round, -XEN_EINVAL },
+	{ "op=initsplit", initsplit_setup, initsplit_round, 0 },
 };
 
 void test_main(void)

@@ -40,19 +40,26 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 		rc = -XEN_EINVAL;
 		goto out;
 	}
-	/* A validation preempted: the caller continues (-XEN_ERESTART). */
-	rc = get_page_and_type(l4, v->domain, PGT_L4);
-	if (!rc && user_l4) {
-		rc = get_page_and_type(user_l4, v->domain, PGT_L4);
-		if (rc)
-			put_page_and_type(l4);
+	/*
+	 * A validation preempted: the caller continues (-XEN_ERESTART). The
+	 * kernel L4 a round took stays taken while the user L4 goes on, or
+	 * each round would validate it again (quadratic: hog op=initsplit).
+	 */
+	if (!v->kernel_l4_mfn || v->kernel_l4_mfn != l4) {
+		if (v->kernel_l4_mfn)
+			put_page_and_type(v->kernel_l4_mfn);
+		v->kernel_l4_mfn = 0;
+		rc = get_page_and_type(l4, v->domain, PGT_L4);
+		if (!rc)
+			v->kernel_l4_mfn = l4;
 	}
+	if (!rc && user_l4)
+		rc = get_page_and_type(user_l4, v->domain, PGT_L4);
 	if (rc) {
 		if (rc != -XEN_ERESTART)
 			rc = -XEN_EINVAL;
 		goto out;
 	}
-	v->kernel_l4_mfn = l4;
 	v->user_l4_mfn = user_l4;
 	memcpy(&v->regs, &c->user_regs, ENTRY_FRAME_SIZE);
 	v->regs.cs = FLAT_RING3_CS64;
@@ -95,6 +102,11 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 	}
 	v->initialised = true;
 out:
+	/* Refused: nothing stays referenced. */
+	if (rc && rc != -XEN_ERESTART && v->kernel_l4_mfn) {
+		put_page_and_type(v->kernel_l4_mfn);
+		v->kernel_l4_mfn = 0;
+	}
 	kfree(c);
 	return rc;
 }
