@@ -646,6 +646,18 @@ static void nasty_check_untyped(void)
 	CHECK_EQ("hog_nasty_frames_untyped", bad, 0);
 }
 
+/* The one-shot timer's upcall runs handler (set_timer_op arms it). */
+static void timer_upcall(void (*handler)(evtchn_port_t, void *))
+{
+	CHECK_EQ("stop_periodic_timer",
+		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+	CHECK_EQ("bind_virq_timer",
+		 evtchn_bind_virq(VIRQ_TIMER, 0, &nasty_port), 0);
+	evtchn_set_handler(nasty_port, handler, NULL);
+	evtchn_unmask(nasty_port);
+	events_restore(0);
+}
+
 static void nasty_setup(void)
 {
 	hook_setup();
@@ -653,13 +665,7 @@ static void nasty_setup(void)
 		 hyp_vm_assist(VMASST_CMD_enable,
 			       VMASST_TYPE_writable_pagetables),
 		 0);
-	CHECK_EQ("stop_periodic_timer",
-		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
-	CHECK_EQ("bind_virq_timer",
-		 evtchn_bind_virq(VIRQ_TIMER, 0, &nasty_port), 0);
-	evtchn_set_handler(nasty_port, on_nasty_timer, NULL);
-	evtchn_unmask(nasty_port);
-	events_restore(0);
+	timer_upcall(on_nasty_timer);
 }
 
 static long nasty_round(void)
@@ -1090,13 +1096,7 @@ static void initsplit_setup(void)
 			 _PAGE_USER;
 	CHECK_EQ("hog_split_ro", page_set_writable(l3b, false), 0);
 	CHECK_EQ("hog_split_ro", page_set_writable(l4b, false), 0);
-	CHECK_EQ("stop_periodic_timer",
-		 hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
-	CHECK_EQ("bind_virq_timer",
-		 evtchn_bind_virq(VIRQ_TIMER, 0, &nasty_port), 0);
-	evtchn_set_handler(nasty_port, on_split_timer, NULL);
-	evtchn_unmask(nasty_port);
-	events_restore(0);
+	timer_upcall(on_split_timer);
 	info("hog initsplit l2s=%lu+%lu", nl2 / 2, nl2 - nl2 / 2);
 }
 
