@@ -803,17 +803,23 @@ static void grant_some(void)
 {
 	for (int i = 0; i < 4; i++) {
 		unsigned int ref = 8 + below(64);
-		struct frame *f = &frames[below(nr_frames)];
-
-		gnttab[ref].frame =
-			(uint32_t)(chance(80) ? f->mfn : pick_mfn());
-		gnttab[ref].domid =
-			(domid_t)(chance(50) ? self_domid : pick_domid());
-		barrier();
-		gnttab[ref].flags =
+		unsigned long mfn = chance(60) ? strict_of(K_DATA) : pick_mfn();
+		uint16_t flags =
 			chance(80) ? GTF_permit_access |
 					     (chance(30) ? GTF_readonly : 0) :
 				     (uint16_t)rnd();
+		struct frame *f = find_frame(mfn);
+
+		/* Its other frames only read-only: a grant copy into its
+		 * shared_info or start_info through a writable grant would
+		 * wreck it (mask its timer: it would never wake). */
+		if (is_own(mfn) && (!f || f->kind != K_DATA))
+			flags = GTF_permit_access | GTF_readonly;
+		gnttab[ref].frame = (uint32_t)mfn;
+		gnttab[ref].domid =
+			(domid_t)(chance(50) ? self_domid : pick_domid());
+		barrier();
+		gnttab[ref].flags = flags;
 	}
 }
 
@@ -1408,7 +1414,8 @@ static void scribble_scratch(void)
 			continue; /* its rings, shared_info, tables */
 		if (is_own(mfn) && !find_frame(mfn))
 			continue; /* its kernel image */
-		if (!is_own(mfn))
+		if (!is_own(mfn) &&
+		    !owned(mfn)) /* populated frames are its own */
 			printf("ANOMALY iter=%lu writable mapping of foreign "
 			       "mfn %#lx at %#lx\n",
 			       iter, mfn, va),

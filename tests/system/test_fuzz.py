@@ -1,9 +1,10 @@
 """The hypercall fuzzer (issue 10): two hcfuzz boot domains with fixed
 seeds, no capabilities, beside a victim domain that keeps a heartbeat and
 re-checks its memory; a control domain powers off when all three ended.
-The hypervisor must neither panic nor hang, the victim must see no change
-it did not make and beat to the end. A fuzzer the hypervisor crashes for a
-fault of its own is allowed: the test prints how far it got.
+The hypervisor must neither panic nor hang (the victim beats to the end),
+the victim must see no change it did not make. A fuzzer the hypervisor
+crashes for a fault of its own, or one that leaves itself unable to wake,
+is allowed: the test prints how far it got.
 
 `make fuzz-long MINUTES=N` runs the same for N minutes
 (LAMINA_FUZZ_MINUTES); LAMINA_FUZZ_SEEDS=a,b picks other seeds."""
@@ -67,7 +68,14 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
                       guest(guests_built, "victim") +
                       f" period={PERIOD_MS} report=50 beats={beats}"],
              mem="512M", smp=1)
-    rc = m.wait_exit(secs * 3 + 300)
+    # The victim's end is the test's clock: it beats on only while the
+    # hypervisor schedules it. A fuzzer may end itself stuck (blocked
+    # with its own timer broken); then the control domain never powers
+    # off and QEMU is stopped here.
+    m.expect(r"^\(d3\) DONE \d+ \d+", secs * 3 + 300)
+    ended = [re.search(rf"Domain {d} \(boot\) shut down", m.log)
+             for d in (1, 2)]
+    rc = m.wait_exit(120) if all(ended) else None
     log = m.log
     for domid, seed in ((1, a), (2, b)):
         s = fuzzer_summary(domain_lines(log, domid))
@@ -95,4 +103,5 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
                       log, re.M)
     assert last and int(last[-1][1]) == beats, m.tail()
     print(f"victim: {beats} beats, longest gap {last[-1][0]} us")
-    assert rc == qemu.EXIT_POWEROFF, m.tail()
+    if rc is not None:
+        assert rc == qemu.EXIT_POWEROFF, m.tail()
