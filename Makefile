@@ -43,7 +43,7 @@ HYP_SRCS := $(sort $(wildcard hyp/common/*.c hyp/arch/x86/*.c hyp/arch/x86/*.S \
 	hyp/arch/x86/boot/*.S))
 HYP_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HYP_SRCS)))
 
-.PHONY: all ctrl-domain guests iso deps test test-xen-diff test-linux test-unit test-system test-fuzz run bench clean \
+.PHONY: all ctrl-domain guests iso deps test test-xen-diff test-linux test-unit test-system test-fuzz fuzz-long run bench clean \
 	defconfig olddefconfig menuconfig help hyp-size
 
 all: $(BUILD)/lamina.elf $(BUILD)/lamina.gz ctrl-domain
@@ -176,6 +176,13 @@ test-fuzz:
 
 test-system:
 	LAMINA_BUILD=$(BUILD) $(PY) -m pytest -q -p no:cacheprovider tests/system
+
+# The hypercall fuzzer (tests/system/test_fuzz.py) for MINUTES minutes
+# instead of the 60-second smoke; LAMINA_FUZZ_SEEDS=a,b for other seeds.
+MINUTES ?= 10
+fuzz-long: all guests
+	LAMINA_BUILD=$(BUILD) LAMINA_FUZZ_MINUTES=$(MINUTES) $(PY) -m pytest \
+		-q -s -p no:cacheprovider tests/system/test_fuzz.py
 
 # The conformance guests on Xen 4.17 and on Lamina: every check must agree
 # unless docs/abi-deviations.md explains the difference.

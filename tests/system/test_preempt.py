@@ -64,25 +64,30 @@ def heartbeat(log, domid):
     return [(int(g), int(b)) for g, b in beats]
 
 
-def run_beside_victim(boot, built, op, secs):
-    """Boot victim (domain 1) and hog (domain 2); the victim's last
-    (max_gap_us, beats) and the machine."""
+def run_beside_victim(boot, built, op, secs, mem=HOG_MEM, report=25,
+                      smp=1):
+    """Boot victim (domain 1) and hog (domain 2, op for secs seconds, at
+    least one round; smp vCPUs on as many CPUs); the victim's last
+    max_gap_us and the log."""
+    flags = ALL_OPS[op][0] if op in ALL_OPS else ""
+    flags += f":vcpus={smp}" if smp > 1 else ""
     m = boot(append="debug_exit=0xf4 dom0_mem=32M "
-                    f"boot_domains=1:32M,2:{HOG_MEM}{ALL_OPS[op][0]}",
+                    f"boot_domains=1:32M,2:{mem}{flags}",
              modules=[guest(built, "ctlwait") + " wait=2",
-                      guest(built, "victim") + f" beats={BEATS} report=25",
+                      guest(built, "victim") + f" beats={BEATS} "
+                                               f"report={report}",
                       guest(built, "hog") + f" op={op} secs={secs}"],
-             mem="512M", smp=1)
+             mem="512M", smp=smp)
     rc = m.wait_exit(TIMEOUT)
     log = split_lines(m.log)
+    if "panic" in m.log.lower():
+        m.fail("hypervisor panic")
     res = per_domain_results(log)
     passed(m, res, 1, "victim")
     passed(m, res, 2, "hog")
     beats = heartbeat(log, 1)
     if not beats or beats[-1][1] != BEATS:
         m.fail("victim did not finish its heartbeat")
-    if "panic" in m.log.lower():
-        m.fail("hypervisor panic")
     assert rc == qemu.EXIT_POWEROFF, m.tail()
     return beats[-1][0], log
 

@@ -24,13 +24,9 @@ import re
 import pytest
 
 import machine  # noqa: F401
-from machine import qemu
-from test_boot_domains import guest, passed, per_domain_results
 from test_guests_xen import guests_built  # noqa: F401
-from test_preempt import heartbeat, split_lines
+from test_preempt import run_beside_victim
 
-TIMEOUT = 400
-BEATS = 300  # 10 ms apart: ~3 s of heartbeat
 MAX_GAP_US = 500_000
 HOG_MEM = "128M"
 
@@ -39,30 +35,15 @@ HOOKS = ["hookpin", "hookbase", "hookmmu", "hookptwr", "hookmulti"]
 
 def run_hog(boot, built, op, mem, smp=1):
     """Boot victim (domain 1) and hog (domain 2, one round of op, smp
-    vCPUs on as many CPUs); the victim's longest gap and the log."""
-    vcpus = f":vcpus={smp}" if smp > 1 else ""
-    m = boot(append="debug_exit=0xf4 dom0_mem=32M "
-                    f"boot_domains=1:32M,2:{mem}{vcpus}",
-             modules=[guest(built, "ctlwait") + " wait=2",
-                      guest(built, "victim") + f" beats={BEATS} report=10",
-                      guest(built, "hog") + f" op={op} secs=0"],
-             mem="512M", smp=smp)
-    rc = m.wait_exit(TIMEOUT)
-    log = split_lines(m.log)
-    if "panic" in m.log.lower():
-        m.fail("hypervisor panic")
-    res = per_domain_results(log)
-    passed(m, res, 1, "victim")
-    passed(m, res, 2, "hog")
-    beats = heartbeat(log, 1)
-    if not beats or beats[-1][1] != BEATS:
-        m.fail("victim did not finish its heartbeat")
-    assert rc == qemu.EXIT_POWEROFF, m.tail()
+    vCPUs on as many CPUs); the victim's longest gap, how long the round
+    took and the log."""
+    gap, log = run_beside_victim(boot, built, op, 0, mem=mem, report=10,
+                                 smp=smp)
     rounds = re.findall(rf"^\(d2\) INFO hog op={op} round=1 rc=\S+ us=(\d+)",
                         log, re.M)
     assert rounds, log[-4000:]
     print("\n".join(re.findall(r"^\(d2\) INFO hog .*$", log, re.M)))
-    return beats[-1][0], int(rounds[0]), log
+    return gap, int(rounds[0]), log
 
 
 @pytest.mark.parametrize("op", HOOKS)
