@@ -2,9 +2,10 @@
 seeds, no capabilities, beside a victim domain that keeps a heartbeat and
 re-checks its memory; a control domain powers off when all three ended.
 The hypervisor must neither panic nor hang (the victim beats to the end),
-the victim must see no change it did not make. A fuzzer the hypervisor
-crashes for a fault of its own, or one that leaves itself unable to wake,
-is allowed: the test prints how far it got.
+the victim must see no change it did not make. Each fuzzer keeps its
+own working set out of what it attacks, so both must fuzz to their end
+(a report every 5 s shows iterations per second and how many hypercalls
+and sub-ops they reached; the test prints them).
 
 `make fuzz-long MINUTES=N` runs the same for N minutes
 (LAMINA_FUZZ_MINUTES); LAMINA_FUZZ_SEEDS=a,b picks other seeds."""
@@ -32,19 +33,17 @@ def seeds():
 
 
 def fuzzer_summary(lines):
-    """iterations, per_sec, reached, total, the last progress iteration
-    and the ANOMALY lines of one fuzzer's console lines."""
-    out = {"progress": 0, "anomalies": []}
+    """The last report (iters, ms, per_s, reached, total, ended) and the
+    ANOMALY lines of one fuzzer's console lines."""
+    out = {"anomalies": [], "ended": False}
     for line in lines:
-        m = re.match(r"FUZZ iterations=(\d+) ms=(\d+) per_sec=(\d+)", line)
+        m = re.match(r"FUZZ (at|end) iters=(\d+) ms=(\d+) per_s=(\d+)", line)
         if m:
-            out["iterations"], out["per_sec"] = int(m[1]), int(m[3])
-        m = re.match(r"FUZZ coverage reached=(\d+) of=(\d+)", line)
+            out.update(ended=m[1] == "end", iters=int(m[2]),
+                       ms=int(m[3]), per_s=int(m[4]))
+        m = re.match(r"COVER reached=(\d+) of=(\d+)", line)
         if m:
             out["reached"], out["total"] = int(m[1]), int(m[2])
-        m = re.match(r"FUZZ progress iter=(\d+)", line)
-        if m:
-            out["progress"] = int(m[1])
         if line.startswith("ANOMALY"):
             out["anomalies"].append(line)
     return out
@@ -69,31 +68,30 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
                       f" period={PERIOD_MS} report=50 beats={beats}"],
              mem="512M", smp=1)
     # The victim's end is the test's clock: it beats on only while the
-    # hypervisor schedules it. A fuzzer may end itself stuck (blocked
-    # with its own timer broken); then the control domain never powers
-    # off and QEMU is stopped here.
+    # hypervisor schedules it; the fuzzers end before it.
     m.expect(r"^\(d3\) DONE \d+ \d+", secs * 3 + 300)
     ended = [re.search(rf"Domain {d} \(boot\) shut down", m.log)
              for d in (1, 2)]
     rc = m.wait_exit(120) if all(ended) else None
     log = m.log
-    for domid, seed in ((1, a), (2, b)):
+    for domid, seed, want in ((1, a, secs), (2, b, secs + 4)):
         s = fuzzer_summary(domain_lines(log, domid))
         ended = re.search(rf"Domain {domid} \(boot\) shut down: (\w+)", log)
         print(f"fuzzer d{domid} seed={seed}: "
               f"{ended[1] if ended else 'no end'}, "
-              f"progress {s['progress']} iterations, "
-              f"{s.get('per_sec', '-')}/s, coverage "
+              f"{'ended' if s['ended'] else 'last report'} at "
+              f"{s.get('ms', 0) / 1000:.0f} s, {s.get('iters', 0)} "
+              f"iterations, {s.get('per_s', '-')}/s, coverage "
               f"{s.get('reached', '-')}/{s.get('total', '-')}")
         for line in s["anomalies"]:
             print(f"  d{domid} {line}")
-        # Its own start and a first batch of calls: the run fuzzed.
         assert f"FUZZ seed={seed}" in log, m.tail()
-        assert s["progress"] > 0 or "iterations" in s, m.tail()
-        if "reached" in s:
-            # Finished: it reached most of what the hypervisor
-            # dispatches (the table lists each hypercall and sub-op).
-            assert s["reached"] >= s["total"] * 3 // 4, m.tail()
+        # It fuzzed its whole time and printed its table.
+        assert s["ended"] and s["ms"] >= want * 1000, m.tail()
+        assert s["iters"] > 0 and s["per_s"] > 0, m.tail()
+        # Most of what the hypervisor dispatches (the table lists each
+        # hypercall and sub-op); seeds 1 and 2 reach all but a few.
+        assert s["reached"] >= s["total"] * 85 // 100, m.tail()
     assert "Panic" not in log, m.tail()
     res = per_domain_results(log)
     victim = res.get(3)
@@ -103,5 +101,4 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
                       log, re.M)
     assert last and int(last[-1][1]) == beats, m.tail()
     print(f"victim: {beats} beats, longest gap {last[-1][0]} us")
-    if rc is not None:
-        assert rc == qemu.EXIT_POWEROFF, m.tail()
+    assert rc == qemu.EXIT_POWEROFF, m.tail()
