@@ -1127,8 +1127,10 @@ static void gen_vcpu_op(struct call *c)
 		w[0] = vcpu ? (chance(50) ? strict_of(K_DATA) : foreign_mfn()) :
 		       chance(50) ? foreign_mfn() :
 				    mfn_of(K_FREED);
-		if (!vcpu && is_own(w[0]))
-			w[0] = foreign_mfn();
+		/* A frame it gave back may be its own again: vCPU 0's
+		 * vcpu_info moved there would freeze the time it reads. */
+		if (!vcpu && (is_own(w[0]) || owned(w[0])))
+			w[0] = max_ram_page + 1 + below(16);
 		w[1] = chance(70) ? below(64) * 64 : (uint32_t)rnd();
 		break;
 	}
@@ -1673,6 +1675,25 @@ static void finish(struct call *c)
 		c->post(c);
 }
 
+static uint32_t time_mul;
+static unsigned long clobbered;
+
+/* Its clock's scale changed under it: name the call that did it (its
+ * time would jump or stop, and the run with it). */
+static void check_clock(struct call *c)
+{
+	uint32_t mul = vcpu0_info->time.tsc_to_system_mul;
+
+	if (mul == time_mul)
+		return;
+	if (clobbered++ < 5) {
+		printf("FUZZ clock clobbered iter=%lu mul %#x was %#x\n", iter,
+		       mul, time_mul);
+		trace("by", c);
+	}
+	time_mul = mul;
+}
+
 static void run_one(void)
 {
 	struct call c;
@@ -1681,7 +1702,9 @@ static void run_one(void)
 	if (iter >= trace_from)
 		trace("call", &c);
 	c.rc = hypercall_raw(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+	check_clock(&c);
 	finish(&c);
+	check_clock(&c);
 }
 
 #define MC_NOT_RUN 0x5a5a5a5a5a5a5a5aUL
@@ -1723,6 +1746,10 @@ static void run_multicall(void)
 			trace("mc", &calls[i]);
 	}
 	events_restore(0);
+	/* A poll in the batch may have lost its timeout (its argument
+	 * overwritten by a later entry's): the timer wakes it. */
+	keep_ports();
+	hyp_set_timer_op(system_time_ns() + 20000000);
 	/* A bad list is hostile, never its own memory: that would run as
 	 * calls (zeroes are set_trap_table(NULL)). */
 	rc = hyp_multicall(chance(95) ? mc :
@@ -1730,6 +1757,9 @@ static void run_multicall(void)
 					(void *)noncanon(),
 			   (unsigned int)count);
 	record(__HYPERVISOR_multicall, 0, rc);
+	for (unsigned int i = 0; i < count && i < ARRAY_SIZE(calls); i++)
+		if (vcpu0_info->time.tsc_to_system_mul != time_mul)
+			check_clock(&calls[i]); /* one of these */
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		calls[i].rc = (long)mc[i].result;
 		if (mc[i].result == MC_NOT_RUN) {
@@ -2040,6 +2070,7 @@ void test_main(void)
 	printf("FUZZ seed=%lu secs=%lu self=%lu\n", seed, secs, self_domid);
 	setup();
 	start = system_time_ns();
+	time_mul = vcpu0_info->time.tsc_to_system_mul;
 	end = start + secs * 1000000000ULL;
 	next = start + every * 1000000000ULL;
 	for (iter = 0; system_time_ns() < end; iter++) {

@@ -12,6 +12,7 @@ and sub-ops they reached; the test prints them).
 
 import os
 import re
+import time
 
 from machine import qemu
 from test_boot_domains import guest, per_domain_results
@@ -53,6 +54,26 @@ def domain_lines(log, domid):
     return [m[1] for m in re.finditer(rf"^\(d{domid}\) (.*)$", log, re.M)]
 
 
+def dump_vcpus(m):
+    """A fuzzer that did not end: the hypervisor's vCPU and event dumps
+    (its debug keys) show where it stopped, in the tail printed. Only a
+    diagnosis for the failure that follows."""
+    for _ in range(4):
+        if re.findall(r"Serial input to (\w+)", m.log)[-1] == "Lamina":
+            break
+        seen = m.log.count("*** Serial input to")
+        m.send("\x01" * 3)
+        for _ in range(20):
+            if m.log.count("*** Serial input to") > seen:
+                break
+            time.sleep(0.5)
+    for k in "de":
+        m.send(k)
+        m.expect(rf"^\(lamina\) '{k}' pressed", 10)
+    time.sleep(3)
+    return None
+
+
 def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
     secs = fuzz_secs()
     a, b = seeds()
@@ -72,7 +93,7 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
     m.expect(r"^\(d3\) DONE \d+ \d+", secs * 3 + 300)
     ended = [re.search(rf"Domain {d} \(boot\) shut down", m.log)
              for d in (1, 2)]
-    rc = m.wait_exit(120) if all(ended) else None
+    rc = m.wait_exit(120) if all(ended) else dump_vcpus(m)
     log = m.log
     for domid, seed, want in ((1, a, secs), (2, b, secs + 4)):
         s = fuzzer_summary(domain_lines(log, domid))
