@@ -46,7 +46,7 @@
 #define SCRATCH_SLOT 384UL
 #define SCRATCH_VA (0xffff000000000000UL | (SCRATCH_SLOT << 39))
 #define HYP_LO 0xffff800000000000UL
-#define ARENA_PAGES 16
+#define ARENA_PAGES 48
 #define MAX_FRAMES 96
 
 extern char upcall_entry[], failsafe_entry[], syscall_entry[];
@@ -1725,12 +1725,16 @@ static void run_multicall(void)
 	 * or zero entry could be set_trap_table(NULL)). */
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		/* Not those that change where its traps and events go: the
-		 * multicall could deliver one before it puts them back. */
+		 * multicall could deliver one before it puts them back. Nor
+		 * a poll: a later entry's arguments may overwrite its
+		 * timeout, and it would wait for ever. */
 		do
 			generate(&calls[i]);
 		while (calls[i].post == post_traps ||
 		       calls[i].post == post_callbacks ||
-		       calls[i].post == post_block);
+		       calls[i].post == post_block ||
+		       (calls[i].nr == __HYPERVISOR_sched_op &&
+			calls[i].sub == SCHEDOP_poll));
 		mc[i].op = calls[i].nr;
 		mc[i].result = MC_NOT_RUN;
 		memcpy(mc[i].args, calls[i].a, sizeof(calls[i].a));
@@ -1746,10 +1750,6 @@ static void run_multicall(void)
 			trace("mc", &calls[i]);
 	}
 	events_restore(0);
-	/* A poll in the batch may have lost its timeout (its argument
-	 * overwritten by a later entry's): the timer wakes it. */
-	keep_ports();
-	hyp_set_timer_op(system_time_ns() + 20000000);
 	/* A bad list is hostile, never its own memory: that would run as
 	 * calls (zeroes are set_trap_table(NULL)). */
 	rc = hyp_multicall(chance(95) ? mc :
