@@ -331,6 +331,11 @@ static uint64_t pick_pte(void)
 	if (chance(5))
 		return 0;
 	mfn = pick_mfn();
+	/* Never its live L4 as a table: a self-map in any L4 slot reaches
+	 * its kernel's L1s, and an update_va_mapping or grant map through it
+	 * unmaps its code, stack or arguments. */
+	if (mfn == live_l4_mfn)
+		mfn = scratch_l3;
 	pte = ((uint64_t)mfn << PAGE_SHIFT) & PTE_ADDR_MASK;
 	pte |= _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY;
 	if (chance(60) && may_write(mfn))
