@@ -1768,6 +1768,7 @@ static void run_multicall(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		calls[i].rc = (long)mc[i].result;
 		if (mc[i].result == MC_NOT_RUN) {
+			calls[i].rc = -XEN_EFAULT; /* nothing to read back */
 			if (calls[i].post)
 				calls[i].post(&calls[i]);
 			continue;
