@@ -8,8 +8,9 @@
  * and non-canonical addresses, counts at their bounds, repeated and
  * overlapping arrays. It keeps itself alive (it never points a destructive
  * operation at its own code, stack or kernel page tables) and runs for
- * `secs=N` seconds, then prints iterations per second and a coverage
- * table (COVER lines), and powers off. `self=N` names its own domid (never
+ * `secs=N` seconds; every `report=N` seconds (5) it prints iterations per
+ * second and how much of the coverage table it reached, at its end the
+ * table itself (COVER lines), and powers off. `self=N` names its own domid (never
  * shut down remotely); `trace=N` prints every call from iteration N on, so
  * a seed that broke the hypervisor replays with its last calls shown.
  * A successful call that must fail for an unprivileged domain prints an
