@@ -5,7 +5,7 @@ The hypervisor must neither panic nor hang (the victim beats to the end),
 the victim must see no change it did not make. Each fuzzer keeps its
 own working set out of what it attacks; a report every 5 s shows
 iterations per second and how many hypercalls and sub-ops it reached
-(the test prints them). Both must fuzz 10 s at least; one that ends
+(the test prints them). Both must report after 5 s; one that ends
 must have fuzzed its whole time.
 
 `make fuzz-long MINUTES=N` runs the same for N minutes
@@ -108,8 +108,8 @@ def test_fuzzers_beside_victim(boot, guests_built):  # noqa: F811
         for line in s["anomalies"]:
             print(f"  d{domid} {line}")
         assert f"FUZZ seed={seed}" in log, m.tail()
-        # It fuzzed, printing reports: two at least (10 s).
-        assert s.get("ms", 0) >= 10000 and s["per_s"] > 0, m.tail()
+        # It fuzzed, printing its first report (5 s) at least.
+        assert s.get("ms", 0) >= 5000 and s["per_s"] > 0, m.tail()
         # Most of what the hypervisor dispatches (the table lists each
         # hypercall and sub-op); seeds 1 and 2 reach all 118 in 5 s.
         assert s["reached"] >= s["total"] * 85 // 100, m.tail()
