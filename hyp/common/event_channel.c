@@ -100,12 +100,21 @@ void evtchn_notify_port(struct domain *d, uint32_t port)
 		set_pending(d, port);
 }
 
+/* As Xen: these are per vCPU; the others go to vCPU 0's binding. */
+static bool virq_is_global(uint32_t virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG &&
+	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+}
+
 static long bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 {
 	struct vcpu *v;
 	int port;
 
 	if (b->virq >= NR_VIRQS)
+		return -XEN_EINVAL;
+	if (virq_is_global(b->virq) && b->vcpu)
 		return -XEN_EINVAL;
 	if (b->vcpu >= MAX_VIRT_CPUS || !(v = d->vcpu[b->vcpu]))
 		return -XEN_ENOENT;
@@ -195,8 +204,12 @@ static void close_port(struct domain *d, uint32_t port)
 {
 	struct evtchn *e = &d->evtchn[port];
 
-	if (e->state == ECS_VIRQ && d->vcpu[e->vcpu])
-		d->vcpu[e->vcpu]->virq_port[e->virq] = 0;
+	if (e->state == ECS_VIRQ) {
+		struct vcpu *v = d->vcpu[virq_is_global(e->virq) ? 0 : e->vcpu];
+
+		if (v)
+			v->virq_port[e->virq] = 0;
+	}
 	if (e->state == ECS_INTERDOMAIN) {
 		struct domain *rd = domain_lookup(e->remote_dom);
 		struct evtchn *re = rd ? port_of(rd, e->remote_port) : NULL;
@@ -325,6 +338,33 @@ static long evtchn_reset(struct domain *d, const struct evtchn_reset *r)
 }
 
 /* Argument sizes by command, so one copy-in/copy-out serves them all. */
+/* As Xen 4.17: the vCPU is checked first; per-vCPU VIRQs and IPIs stay
+ * on the vCPU they were bound to (a moved VIRQ_TIMER would wake no one). */
+static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
+{
+	struct evtchn *e;
+
+	if (b->vcpu >= MAX_VIRT_CPUS || !d->vcpu[b->vcpu])
+		return -XEN_ENOENT;
+	e = port_of(d, b->port);
+	if (!e)
+		return -XEN_EINVAL;
+	switch (e->state) {
+	case ECS_VIRQ:
+		if (!virq_is_global(e->virq))
+			return -XEN_EINVAL;
+		break;
+	case ECS_UNBOUND:
+	case ECS_INTERDOMAIN:
+	case ECS_PIRQ:
+		break;
+	default:
+		return -XEN_EINVAL;
+	}
+	e->vcpu = b->vcpu;
+	return 0;
+}
+
 static const uint8_t op_size[] = {
 	[EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
 	[EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
@@ -421,20 +461,8 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
 		return evtchn_fifo_expand_array(d, op.expand_array.array_gfn);
 	case EVTCHNOP_set_priority:
 		return set_priority(d, &op.set_priority);
-	case EVTCHNOP_bind_vcpu: {
-		struct evtchn *e = port_of(d, op.bind_vcpu.port);
-
-		if (!e || e->state == ECS_FREE)
-			return -XEN_EINVAL;
-		if (op.bind_vcpu.vcpu >= MAX_VIRT_CPUS ||
-		    !d->vcpu[op.bind_vcpu.vcpu])
-			return -XEN_ENOENT;
-		/* As Xen: VIRQs and IPIs stay with the vCPU they name. */
-		if (e->state == ECS_VIRQ || e->state == ECS_IPI)
-			return -XEN_EINVAL;
-		e->vcpu = op.bind_vcpu.vcpu;
-		return 0;
-	}
+	case EVTCHNOP_bind_vcpu:
+		return bind_vcpu(d, &op.bind_vcpu);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -246,7 +246,8 @@ static void test_loopback(void)
 	}
 	CHECK_EQ("bind_interdomain_sets_pending",
 		 (shared_info->evtchn_pending[b.local_port / 64] >>
-		  (b.local_port % 64)) & 1,
+		  (b.local_port % 64)) &
+			 1,
 		 1);
 	CHECK_EQ("bind_interdomain_peer_not_pending",
 		 (shared_info->evtchn_pending[a.port / 64] >> (a.port % 64)) &
@@ -284,6 +285,48 @@ static void test_loopback(void)
 		 EVTCHNSTAT_unbound);
 	CHECK_EQ("send_unbound", evtchn_notify(a.port), 0);
 	CHECK_EQ("close_unbound", evtchn_op_close(a.port), 0);
+}
+
+static long bind_vcpu(evtchn_port_t port, uint32_t vcpu)
+{
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+
+	return hyp_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+}
+
+/* As Xen 4.17: per-vCPU VIRQs and IPIs stay on their vCPU, unbound ports
+ * and global VIRQs may move; the vCPU is looked at before the port. */
+static void test_bind_vcpu(void)
+{
+	struct evtchn_bind_virq pv = { .virq = VIRQ_DEBUG };
+	struct evtchn_bind_virq gv = { .virq = VIRQ_CON_RING, .vcpu = 1 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
+					  .remote_dom = DOMID_SELF };
+
+	CHECK_EQ("bind_global_virq_vcpu1",
+		 hyp_event_channel_op(EVTCHNOP_bind_virq, &gv), -XEN_EINVAL);
+	gv.vcpu = 0;
+	if (hyp_event_channel_op(EVTCHNOP_bind_virq, &pv) ||
+	    hyp_event_channel_op(EVTCHNOP_bind_virq, &gv) ||
+	    hyp_event_channel_op(EVTCHNOP_bind_ipi, &ipi) ||
+	    hyp_event_channel_op(EVTCHNOP_alloc_unbound, &a))
+		test_fatal("cannot bind the ports for bind_vcpu");
+	CHECK_EQ("bind_vcpu_percpu_virq", bind_vcpu(pv.port, 0), -XEN_EINVAL);
+	CHECK_EQ("bind_vcpu_ipi", bind_vcpu(ipi.port, 0), -XEN_EINVAL);
+	CHECK_EQ("bind_vcpu_global_virq", bind_vcpu(gv.port, 0), 0);
+	CHECK_EQ("bind_vcpu_unbound", bind_vcpu(a.port, 0), 0);
+	CHECK_EQ("bind_vcpu_no_vcpu_first", bind_vcpu(4000, 4000), -XEN_ENOENT);
+	CHECK_EQ("bind_vcpu_bad_port", bind_vcpu(4000, 0), -XEN_EINVAL);
+	evtchn_op_close(pv.port);
+	evtchn_op_close(gv.port);
+	evtchn_op_close(ipi.port);
+	evtchn_op_close(a.port);
+	CHECK_EQ("bind_vcpu_closed", bind_vcpu(a.port, 0), -XEN_EINVAL);
+	/* The global VIRQ's binding went with the close: it binds again. */
+	CHECK_EQ("rebind_global_virq",
+		 hyp_event_channel_op(EVTCHNOP_bind_virq, &gv), 0);
+	evtchn_op_close(gv.port);
 }
 
 static void user_main(void)
@@ -336,6 +379,7 @@ void test_main(void)
 	test_register();
 	test_ipi();
 	test_loopback();
+	test_bind_vcpu();
 	test_syscall_mask();
 	events_init();
 }

@@ -8,8 +8,9 @@
  * and non-canonical addresses, counts at their bounds, repeated and
  * overlapping arrays. It keeps itself alive (it never points a destructive
  * operation at its own code, stack or kernel page tables) and runs for
- * `secs=N` seconds, then prints iterations per second and a coverage
- * table (COVER lines), and powers off. `self=N` names its own domid (never
+ * `secs=N` seconds; every `report=N` seconds (5) it prints iterations per
+ * second and how much of the coverage table it reached, at its end the
+ * table itself (COVER lines), and powers off. `self=N` names its own domid (never
  * shut down remotely); `trace=N` prints every call from iteration N on, so
  * a seed that broke the hypervisor replays with its last calls shown.
  * A successful call that must fail for an unprivileged domain prints an
@@ -46,7 +47,7 @@
 #define SCRATCH_SLOT 384UL
 #define SCRATCH_VA (0xffff000000000000UL | (SCRATCH_SLOT << 39))
 #define HYP_LO 0xffff800000000000UL
-#define ARENA_PAGES 16
+#define ARENA_PAGES 48
 #define MAX_FRAMES 96
 
 extern char upcall_entry[], failsafe_entry[], syscall_entry[];
@@ -269,6 +270,22 @@ static unsigned long pick_ptr(unsigned long size)
 	}
 }
 
+/* An argument pointer that is not its own memory: an arena buffer left
+ * from earlier calls could name its timer port or its own domain. */
+static unsigned long bad_ptr(void)
+{
+	switch (below(4)) {
+	case 0:
+		return 0;
+	case 1:
+		return hyp_addr();
+	case 2:
+		return noncanon();
+	default: /* straddling the arena's end */
+		return (unsigned long)arena + ARENA_PAGES * PAGE_SIZE - 4;
+	}
+}
+
 static unsigned long pick_count(unsigned long small)
 {
 	static const unsigned long bound[] = { 0,	   1,	       2,
@@ -291,8 +308,22 @@ static unsigned long pick_domid(void)
 	return ids[below(ARRAY_SIZE(ids))];
 }
 
+/* A writable mapping of its own shared_info, console ring or grant
+ * table would let a hypercall's output land there (a masked timer
+ * port: it never wakes). Data frames and frames not its own only. */
+static bool may_write(unsigned long mfn)
+{
+	struct frame *f = find_frame(mfn);
+
+	if (!f)
+		return !is_own(mfn);
+	return f->kind == K_DATA || f->kind == K_SPARE || f->kind == K_FREED;
+}
+
 static uint64_t pick_pte(void)
 {
+	unsigned long mfn;
+
 	static const uint64_t extra[] = { _PAGE_USER, _PAGE_PWT,    _PAGE_PCD,
 					  _PAGE_PSE,  _PAGE_GLOBAL, _PAGE_NX,
 					  1UL << 52,  1UL << 62,    0x200 };
@@ -300,9 +331,15 @@ static uint64_t pick_pte(void)
 
 	if (chance(5))
 		return 0;
-	pte = ((uint64_t)pick_mfn() << PAGE_SHIFT) & PTE_ADDR_MASK;
+	mfn = pick_mfn();
+	/* Never its live L4 as a table: a self-map in any L4 slot reaches
+	 * its kernel's L1s, and an update_va_mapping or grant map through it
+	 * unmaps its code, stack or arguments. */
+	if (mfn == live_l4_mfn)
+		mfn = scratch_l3;
+	pte = ((uint64_t)mfn << PAGE_SHIFT) & PTE_ADDR_MASK;
 	pte |= _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY;
-	if (chance(60))
+	if (chance(60) && may_write(mfn))
 		pte |= _PAGE_RW;
 	if (chance(20))
 		pte |= extra[below(ARRAY_SIZE(extra))];
@@ -635,7 +672,7 @@ static void gen_memory_op(struct call *c)
 		break;
 	}
 	set(c, __HYPERVISOR_memory_op, cmd, cmd | (chance(3) ? rnd() << 6 : 0),
-	    chance(95) ? (unsigned long)arg : pick_ptr(8), 0);
+	    chance(95) ? (unsigned long)arg : bad_ptr(), 0);
 }
 
 /* ---- mmu_update, update_va_mapping, mmuext_op ---------------------- */
@@ -823,6 +860,11 @@ static void grant_some(void)
 	}
 }
 
+static unsigned long hostile_va(void)
+{
+	return chance(50) ? bad_ptr() : below(1UL << 47) & ~0xfffUL;
+}
+
 static grant_ref_t pick_ref(void)
 {
 	static const grant_ref_t odd[] = { 0, 511, 512, 1024, 0x7fffffff, ~0U };
@@ -844,9 +886,11 @@ static void gen_grant_table_op(struct call *c)
 		case GNTTABOP_map_grant_ref: {
 			struct gnttab_map_grant_ref *m = arg;
 
+			/* Never its own kernel area: a grant mapped over
+			 * its arguments (or unmapped from there) kills it. */
 			m[i].host_addr = chance(70) ? scratch_va() :
 					 chance(50) ? pick_pte_ptr() :
-						      pick_word();
+						      hostile_va();
 			m[i].flags = chance(70) ?
 					     GNTMAP_host_map |
 						     (chance(30) ?
@@ -863,7 +907,7 @@ static void gen_grant_table_op(struct call *c)
 			struct gnttab_unmap_grant_ref *u = arg;
 
 			u[i].host_addr = chance(70) ? scratch_va() :
-						      pick_word();
+						      hostile_va();
 			u[i].dev_bus_addr = chance(70) ? scratch_va() : 0;
 			u[i].handle = chance(80) ? below(8) : (uint32_t)rnd();
 			break;
@@ -930,7 +974,7 @@ static void gen_grant_table_op(struct call *c)
 		}
 	}
 	set(c, __HYPERVISOR_grant_table_op, cmd, cmd,
-	    chance(95) ? (unsigned long)arg : pick_ptr(8), n);
+	    chance(95) ? (unsigned long)arg : bad_ptr(), n);
 	if (cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_copy)
 		c->post = post_mapped;
 }
@@ -1013,7 +1057,7 @@ static void gen_event_channel_op(struct call *c)
 		break;
 	}
 	set(c, __HYPERVISOR_event_channel_op, cmd, cmd,
-	    chance(95) ? (unsigned long)w : pick_ptr(8), 0);
+	    chance(95) ? (unsigned long)w : bad_ptr(), 0);
 }
 
 /* ---- vcpu_op, sched_op, timers ------------------------------------- */
@@ -1084,11 +1128,15 @@ static void gen_vcpu_op(struct call *c)
 		break;
 	case VCPUOP_register_vcpu_info: {
 		/* vCPU 0 only with frames that must be refused. */
-		w[0] = vcpu	  ? pick_mfn() :
+		/* Never its rings or shared_info: vcpu_info written there
+		 * would wreck them. */
+		w[0] = vcpu ? (chance(50) ? strict_of(K_DATA) : foreign_mfn()) :
 		       chance(50) ? foreign_mfn() :
 				    mfn_of(K_FREED);
-		if (!vcpu && is_own(w[0]))
-			w[0] = foreign_mfn();
+		/* A frame it gave back may be its own again: vCPU 0's
+		 * vcpu_info moved there would freeze the time it reads. */
+		if (!vcpu && (is_own(w[0]) || owned(w[0])))
+			w[0] = max_ram_page + 1 + below(16);
 		w[1] = chance(70) ? below(64) * 64 : (uint32_t)rnd();
 		break;
 	}
@@ -1108,7 +1156,32 @@ static void gen_vcpu_op(struct call *c)
 		break;
 	}
 	set(c, __HYPERVISOR_vcpu_op, cmd, cmd, vcpu,
-	    chance(95) ? (unsigned long)w : pick_ptr(8));
+	    chance(95) ? (unsigned long)w : bad_ptr());
+}
+
+static bool is_timer_port(evtchn_port_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+
+	return !hyp_event_channel_op(EVTCHNOP_status, &st) &&
+	       st.status == EVTCHNSTAT_virq && st.u.virq == VIRQ_TIMER &&
+	       st.vcpu == 0;
+}
+
+/* Its timer port bound and its ports unmasked before it blocks: a call
+ * with stale arguments may have closed or masked them (on Xen too), and
+ * it would never wake. */
+static void keep_ports(void)
+{
+	if (!is_timer_port(timer_port) &&
+	    evtchn_bind_virq(VIRQ_TIMER, 0, &timer_port))
+		for (evtchn_port_t p = 1; p < 64; p++)
+			if (is_timer_port(p)) {
+				timer_port = p;
+				break;
+			}
+	evtchn_unmask(timer_port);
+	evtchn_unmask(start_info->console.domU.evtchn);
 }
 
 static void post_block(struct call *c)
@@ -1130,6 +1203,7 @@ static void gen_sched_op(struct call *c)
 		break;
 	case SCHEDOP_block:
 		/* Woken by the timer bound at start. */
+		keep_ports();
 		events_disable();
 		hyp_set_timer_op(system_time_ns() + 200000);
 		c->post = post_block;
@@ -1161,7 +1235,7 @@ static void gen_sched_op(struct call *c)
 		break;
 	}
 	set(c, __HYPERVISOR_sched_op, cmd, cmd,
-	    chance(95) || cmd == SCHEDOP_poll ? (unsigned long)w : pick_ptr(8),
+	    chance(95) || cmd == SCHEDOP_poll ? (unsigned long)w : bad_ptr(),
 	    0);
 }
 
@@ -1222,7 +1296,7 @@ static void gen_misc(struct call *c)
 		}
 		t[below(8)].address = 0;
 		set(c, __HYPERVISOR_set_trap_table, 0,
-		    chance(90) ? (unsigned long)t : pick_ptr(8), 0, 0);
+		    chance(90) ? (unsigned long)t : bad_ptr(), 0, 0);
 		c->post = post_traps;
 		break;
 	}
@@ -1373,7 +1447,12 @@ static void gen_misc(struct call *c)
 
 		do
 			nr = below(128);
+		/* Nor the old forms of those (an argument word may be its
+		 * own arena with stale contents, its domid beside it). */
 		while (nr == __HYPERVISOR_iret || nr == 6 /* sched compat */ ||
+		       nr == 16 /* event_channel_op_compat */ ||
+		       nr == 19 /* physdev_op_compat */ ||
+		       nr == __HYPERVISOR_update_va_mapping_otherdomain ||
 		       nr == __HYPERVISOR_sched_op ||
 		       nr == __HYPERVISOR_multicall ||
 		       nr == __HYPERVISOR_set_trap_table ||
@@ -1602,6 +1681,25 @@ static void finish(struct call *c)
 		c->post(c);
 }
 
+static uint32_t time_mul;
+static unsigned long clobbered;
+
+/* Its clock's scale changed under it: name the call that did it (its
+ * time would jump or stop, and the run with it). */
+static void check_clock(struct call *c)
+{
+	uint32_t mul = vcpu0_info->time.tsc_to_system_mul;
+
+	if (mul == time_mul)
+		return;
+	if (clobbered++ < 5) {
+		printf("FUZZ clock clobbered iter=%lu mul %#x was %#x\n", iter,
+		       mul, time_mul);
+		trace("by", c);
+	}
+	time_mul = mul;
+}
+
 static void run_one(void)
 {
 	struct call c;
@@ -1610,7 +1708,9 @@ static void run_one(void)
 	if (iter >= trace_from)
 		trace("call", &c);
 	c.rc = hypercall_raw(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+	check_clock(&c);
 	finish(&c);
+	check_clock(&c);
 }
 
 #define MC_NOT_RUN 0x5a5a5a5a5a5a5a5aUL
@@ -1631,12 +1731,16 @@ static void run_multicall(void)
 	 * or zero entry could be set_trap_table(NULL)). */
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		/* Not those that change where its traps and events go: the
-		 * multicall could deliver one before it puts them back. */
+		 * multicall could deliver one before it puts them back. Nor
+		 * a poll: a later entry's arguments may overwrite its
+		 * timeout, and it would wait for ever. */
 		do
 			generate(&calls[i]);
 		while (calls[i].post == post_traps ||
 		       calls[i].post == post_callbacks ||
-		       calls[i].post == post_block);
+		       calls[i].post == post_block ||
+		       (calls[i].nr == __HYPERVISOR_sched_op &&
+			calls[i].sub == SCHEDOP_poll));
 		mc[i].op = calls[i].nr;
 		mc[i].result = MC_NOT_RUN;
 		memcpy(mc[i].args, calls[i].a, sizeof(calls[i].a));
@@ -1659,9 +1763,13 @@ static void run_multicall(void)
 					(void *)noncanon(),
 			   (unsigned int)count);
 	record(__HYPERVISOR_multicall, 0, rc);
+	for (unsigned int i = 0; i < count && i < ARRAY_SIZE(calls); i++)
+		if (vcpu0_info->time.tsc_to_system_mul != time_mul)
+			check_clock(&calls[i]); /* one of these */
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
 		calls[i].rc = (long)mc[i].result;
 		if (mc[i].result == MC_NOT_RUN) {
+			calls[i].rc = -XEN_EFAULT; /* nothing to read back */
 			if (calls[i].post)
 				calls[i].post(&calls[i]);
 			continue;
@@ -1695,6 +1803,29 @@ static unsigned long table_page(void)
 	if (page_set_writable(p, false))
 		test_fatal("cannot map a table page read-only");
 	return virt_to_mfn(p);
+}
+
+static unsigned long arena_mfn[ARENA_PAGES], repairs;
+
+/* A write fault in its own arena: a call with a stale argument remapped
+ * it (a bug of its own or the hypervisor's). Map it back and retry, and
+ * say so, so the run goes on and shows how it happened. */
+static int on_page_fault(struct trap_frame *f)
+{
+	unsigned long va = last_trap.cr2 & ~(PAGE_SIZE - 1);
+	unsigned long i = (va - (unsigned long)arena) / PAGE_SIZE;
+
+	if (va < (unsigned long)arena || i >= ARENA_PAGES || repairs >= 100)
+		return 0;
+	if (repairs++ < 10)
+		printf("FUZZ repair iter=%lu arena page %lu pte %#lx rip %#lx\n",
+		       iter, i, (unsigned long)pt_get_pte(va),
+		       (unsigned long)f->rip);
+	return !hyp_update_va_mapping(va,
+				      ((uint64_t)arena_mfn[i] << PAGE_SHIFT) |
+					      _PAGE_PRESENT | _PAGE_RW |
+					      _PAGE_ACCESSED | _PAGE_DIRTY,
+				      UVMF_INVLPG);
 }
 
 static int on_debug(struct trap_frame *f)
@@ -1760,8 +1891,10 @@ static void setup(void)
 	/* The arena last: oversized counts run off its end into nothing
 	 * it needs. */
 	arena = page_alloc();
+	arena_mfn[0] = virt_to_mfn(arena);
 	for (int i = 1; i < ARENA_PAGES; i++)
-		page_alloc();
+		arena_mfn[i] = virt_to_mfn(page_alloc());
+	trap_set_hook(TRAP_pf, on_page_fault);
 	info("hcfuzz frames=%u max_ram_page=%#lx l4=%#lx", nr_frames,
 	     max_ram_page, live_l4_mfn);
 }
@@ -1903,7 +2036,10 @@ static const struct {
 #undef SUB
 };
 
-static void report(uint64_t elapsed_ns)
+/* Iterations per second and what it reached so far; the table too at
+ * the end. Printed every few seconds, so a run that stops early still
+ * shows both. */
+static void report(uint64_t elapsed_ns, bool table)
 {
 	unsigned long reached = 0, ms = elapsed_ns / 1000000;
 
@@ -1912,22 +2048,24 @@ static void report(uint64_t elapsed_ns)
 
 		if (cov_calls[nr][sub])
 			reached++;
-		printf("COVER %s calls=%lu ok=%lu\n", dispatched[i].name,
-		       cov_calls[nr][sub], cov_ok[nr][sub]);
+		if (table)
+			printf("COVER %s calls=%lu ok=%lu\n",
+			       dispatched[i].name, cov_calls[nr][sub],
+			       cov_ok[nr][sub]);
 	}
-	printf("FUZZ iterations=%lu ms=%lu per_sec=%lu\n", iter, ms,
-	       ms ? iter * 1000 / ms : 0);
-	printf("FUZZ coverage reached=%lu of=%lu\n", reached,
+	printf("FUZZ %s iters=%lu ms=%lu per_s=%lu anomalies=%lu\n",
+	       table ? "end" : "at", iter, ms, ms ? iter * 1000 / ms : 0,
+	       anomalies);
+	printf("COVER reached=%lu of=%lu\n", reached,
 	       (unsigned long)ARRAY_SIZE(dispatched));
-	printf("FUZZ anomalies=%lu\n", anomalies);
 }
 
 void test_main(void)
 {
 	unsigned long seed = cmdline_number("seed=", 1);
 	unsigned long secs = cmdline_number("secs=", 30);
-	unsigned long every = cmdline_number("progress=", 2000);
-	uint64_t start, end;
+	unsigned long every = cmdline_number("report=", 5);
+	uint64_t start, end, next;
 
 	trace_from = cmdline_number("trace=", ~0UL);
 	self_domid = cmdline_number("self=", DOMID_SELF);
@@ -1939,15 +2077,19 @@ void test_main(void)
 	printf("FUZZ seed=%lu secs=%lu self=%lu\n", seed, secs, self_domid);
 	setup();
 	start = system_time_ns();
+	time_mul = vcpu0_info->time.tsc_to_system_mul;
 	end = start + secs * 1000000000ULL;
+	next = start + every * 1000000000ULL;
 	for (iter = 0; system_time_ns() < end; iter++) {
-		if (iter % every == 0)
-			printf("FUZZ progress iter=%lu ms=%lu\n", iter,
-			       (unsigned long)((system_time_ns() - start) /
-					       1000000));
+		if (system_time_ns() >= next) {
+			report(system_time_ns() - start, false);
+			next += every * 1000000000ULL;
+		}
 		arena_used = 0; /* each iteration's arguments from the start */
-		if (iter % 64 == 0)
+		if (iter % 64 == 0) {
 			repair_scratch();
+			keep_ports();
+		}
 		if (chance(10) && !(maint_off & 1))
 			toggle_mapping();
 		if (chance(3) && !(maint_off & 2))
@@ -1967,6 +2109,6 @@ void test_main(void)
 					   iter);
 		}
 	}
-	report(system_time_ns() - start);
+	report(system_time_ns() - start, true);
 	CHECK("fuzz_survived", 1);
 }
