@@ -76,16 +76,38 @@ static void test_single_low_page(void)
 	CHECK_EQ("exchange_one_usable", page[1], 0x1234);
 }
 
-static void test_contiguous_pair(void)
+/*
+ * Two unmapped pages for one machine-contiguous pair (order 1) backing
+ * the first one's pfn, the call starting at extent start: its rc, with
+ * the pages, the new mfn and the count done.
+ */
+static long exchange_pair(unsigned long start, unsigned long **a,
+			  unsigned long **b, xen_pfn_t *out,
+			  unsigned long *done)
 {
-	unsigned long *a = page_alloc(), *b = page_alloc(), done = 0;
-	xen_pfn_t in[2] = { virt_to_mfn(a), virt_to_mfn(b) },
-		  out = virt_to_pfn(a);
+	xen_pfn_t in[2];
 	long rc;
 
-	unmap(a);
-	unmap(b);
-	rc = exchange(in, 2, 0, &out, 1, 1, 0, &done);
+	*a = page_alloc();
+	*b = page_alloc();
+	in[0] = virt_to_mfn(*a);
+	in[1] = virt_to_mfn(*b);
+	*out = virt_to_pfn(*a);
+	*done = 0;
+	unmap(*a);
+	unmap(*b);
+	exchange_start = start;
+	rc = exchange(in, 2, 0, out, 1, 1, 0, done);
+	exchange_start = 0;
+	return rc;
+}
+
+static void test_contiguous_pair(void)
+{
+	unsigned long *a, *b, done;
+	xen_pfn_t out;
+	long rc = exchange_pair(0, &a, &b, &out, &done);
+
 	CHECK_EQ("exchange_pair_rc", rc, 0);
 	CHECK_EQ("exchange_pair_done", done, 2);
 	CHECK("exchange_pair_aligned", out && !(out & 1), "mfn 0x%lx",
@@ -106,16 +128,10 @@ static void test_contiguous_pair(void)
  */
 static void test_progress_inside_group(void)
 {
-	unsigned long *a = page_alloc(), *b = page_alloc(), done = 0;
-	xen_pfn_t in[2] = { virt_to_mfn(a), virt_to_mfn(b) },
-		  out = virt_to_pfn(a);
-	long rc;
+	unsigned long *a, *b, done;
+	xen_pfn_t out;
+	long rc = exchange_pair(1, &a, &b, &out, &done);
 
-	unmap(a);
-	unmap(b);
-	exchange_start = 1;
-	rc = exchange(in, 2, 0, &out, 1, 1, 0, &done);
-	exchange_start = 0;
 	CHECK_EQ("exchange_inside_group_rc", rc, 0);
 	CHECK_EQ("exchange_inside_group_done", done, 2);
 	CHECK("exchange_inside_group_moved",
